@@ -1,0 +1,28 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from .models import Department, Region, User
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "kind", "position"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_en"]
+
+
+@admin.register(Region)
+class RegionAdmin(admin.ModelAdmin):
+    list_display = ["name", "name_en", "kind", "position"]
+    list_filter = ["kind"]
+    search_fields = ["name", "name_en"]
+
+
+@admin.register(User)
+class UserAdmin(BaseUserAdmin):
+    list_display = ["username", "first_name", "department", "region", "is_active", "is_staff"]
+    list_filter = ["groups", "department", "region", "is_active"]
+    list_select_related = ["department", "region"]
+    fieldsets = BaseUserAdmin.fieldsets + ((_("Unit"), {"fields": ["department", "region"]}),)
+    add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Unit"), {"fields": ["department", "region"]}),)

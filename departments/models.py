@@ -1,0 +1,91 @@
+"""Who: the units the plan names, the regions that carry out every task, and the people using the app."""
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def localized(zh, en):
+    """The English text when the interface is in English and there is one, the plan's Chinese otherwise."""
+    if en and (get_language() or "").startswith("en"):
+        return en
+    return zh
+
+
+class BilingualName:
+    @property
+    def display_name(self):
+        return localized(self.name, self.name_en)
+
+
+class Department(BilingualName, models.Model):
+    class Kind(models.TextChoices):
+        MUNICIPAL = "municipal", _("Municipal government department")
+        PARTY = "party", _("Party organ")
+        CENTRAL_PROVINCIAL = "central_provincial", _("Central or provincial unit in Yingkou")
+        ENTERPRISE_INSTITUTION = "enterprise_institution", _("Enterprise or public institution")
+        MASS_ORGANISATION = "mass_organisation", _("Mass organisation")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    # Other names the plan writes for the same organisation, e.g. 市发改委 for 市发改委（市能源局）.
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+
+    def __str__(self):
+        return self.name
+
+
+class Region(BilingualName, models.Model):
+    class Kind(models.TextChoices):
+        DISTRICT = "district", _("District")
+        COUNTY_CITY = "county_city", _("County-level city")
+        DEVELOPMENT_ZONE = "development_zone", _("Development zone or park")
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position", "name"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self):
+        return self.name
+
+
+class User(AbstractUser):
+    """A person using the platform. Belongs to one department or one region, never both."""
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), null=True, blank=True,
+        on_delete=models.PROTECT, related_name="users",
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
+    )
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(department__isnull=True) | models.Q(region__isnull=True),
+                name="user_one_department_or_region",
+                violation_error_message=_("A user belongs to one department or one region, not both."),
+            )
+        ]
+
+    @property
+    def unit(self):
+        return self.department or self.region

@@ -1,0 +1,21 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from departments.roles import LABELS
+from indicators.models import Figure, Plan
+from indicators.services import DEMO_PASSWORD, demo_load
+
+
+class Command(BaseCommand):
+    help = "Create demo users for every role and an illustrative data set for 2020–2024 (not official)."
+
+    def handle(self, *args, **options):
+        plan = Plan.objects.first()
+        if plan is None:
+            raise CommandError("No plan is loaded. Run `manage.py load_plan` first.")
+        users = demo_load(plan=plan)
+        count = Figure.objects.filter(indicator__task__plan=plan).count()
+        self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {count} figures (illustrative, not official)."))
+        self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+        for user in users:
+            role = LABELS[user.groups.get().name]
+            self.stdout.write(f"  {user.username:<14} {role}  {user.unit or ''}")

@@ -1,0 +1,262 @@
+"""What the plan asks for: the plan, its tasks, its indicators, and the yearly figures entered against them."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Prefetch, Q
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from departments.models import BilingualName, Department, Region, localized
+
+from . import kinds
+from .formatting import number
+
+
+class Plan(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    document_number = models.CharField(_("document number"), max_length=50, unique=True)
+    adopted_on = models.DateField(_("adopted on"))
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    # Set by `load_demo`: every page then says the figures are illustrative, not official statistics.
+    has_demo_data = models.BooleanField(_("contains demo data"), default=False)
+
+    class Meta:
+        verbose_name = _("plan")
+        verbose_name_plural = _("plans")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_year__gt=models.F("baseline_year")), name="plan_target_after_baseline"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.name}（{self.document_number}）"
+
+
+class TaskQuerySet(models.QuerySet):
+    def for_overview(self):
+        """Tasks in plan order with their departments and indicators: a fixed number of queries."""
+        responsibilities = TaskResponsibility.objects.select_related("department").order_by("position")
+        return self.order_by("position").prefetch_related(
+            Prefetch("responsibilities", queryset=responsibilities),
+            Prefetch("indicators", queryset=Indicator.objects.order_by("position")),
+        )
+
+
+class Task(models.Model):
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="tasks")
+    code = models.CharField(_("code"), max_length=20, help_text=_("The plan's section number, e.g. 三（五）."))
+    title = models.CharField(_("title"), max_length=200)
+    title_en = models.CharField(_("English title"), max_length=300, blank=True)
+    text = models.TextField(_("full text"))
+    responsibility_text = models.TextField(_("responsibility as written in the plan"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+    departments = models.ManyToManyField(
+        Department, through="TaskResponsibility", verbose_name=_("departments"), related_name="tasks"
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        constraints = [models.UniqueConstraint(fields=["plan", "code"], name="task_code_unique_in_plan")]
+
+    def __str__(self):
+        return f"{self.code} {self.title}"
+
+    @property
+    def display_title(self):
+        return localized(self.title, self.title_en)
+
+    # Both read the prefetched `responsibilities` when present, so templates cause no extra query.
+    @property
+    def lead_departments(self):
+        return [r.department for r in self.responsibilities.all() if r.role == TaskResponsibility.Role.LEAD]
+
+    @property
+    def cooperating_departments(self):
+        return [r.department for r in self.responsibilities.all() if r.role == TaskResponsibility.Role.COOPERATING]
+
+
+class TaskResponsibility(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("Lead (牵头)")
+        COOPERATING = "cooperating", _("Cooperating (按职责分工负责)")
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="responsibilities")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="responsibilities"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order as listed in the plan."))
+
+    class Meta:
+        ordering = ["task", "position"]
+        verbose_name = _("task responsibility")
+        verbose_name_plural = _("task responsibilities")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department"], name="responsibility_once_per_task")
+        ]
+
+    def __str__(self):
+        return f"{self.task.code} {self.department} ({self.get_role_display()})"
+
+
+class Indicator(BilingualName, models.Model):
+    class Kind(models.TextChoices):
+        RELATIVE_REDUCTION = kinds.RELATIVE_REDUCTION, _("Relative reduction against the baseline")
+        CUMULATIVE_TOTAL = kinds.CUMULATIVE_TOTAL, _("Cumulative total over the period")
+        AT_LEAST = kinds.AT_LEAST, _("Level of at least")
+        AT_MOST = kinds.AT_MOST, _("Level of at most")
+        POINT_REDUCTION = kinds.POINT_REDUCTION, _("Reduction in percentage points")
+        MILESTONE = kinds.MILESTONE, _("Milestone")
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="indicators")
+    section = models.CharField(_("plan section"), max_length=20, help_text=_("Where the plan states it, e.g. 二."))
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
+    baseline_value = models.DecimalField(_("baseline value"), max_digits=20, decimal_places=6, null=True, blank=True)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    target_value = models.DecimalField(_("target value"), max_digits=20, decimal_places=6)
+    binding = models.BooleanField(_("binding (约束性)"), default=False)
+    by_region = models.BooleanField(_("broken down by region"), default=False)
+    strict = models.BooleanField(
+        _("strict comparison"), default=False, help_text=_("The plan says 超过 / 低于 rather than 以上 / 不超过.")
+    )
+    source_text = models.TextField(_("plan text"))
+    note = models.TextField(_("note"), blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        ordering = ["position"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(target_year__gt=models.F("baseline_year")), name="indicator_target_after_baseline"
+            ),
+            models.CheckConstraint(condition=Q(kind__in=list(kinds.MEASURES_BY_KIND)), name="indicator_kind_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def target_label(self):
+        """The target in words, e.g. 比2020年下降15.5% or ≥ 80%."""
+        value, unit = number(self.target_value), self.unit
+        shown_unit = "%" if unit == "%" else ""
+        if self.kind == kinds.RELATIVE_REDUCTION:
+            return _("%(value)s%% below %(year)s") % {"value": value, "year": self.baseline_year}
+        if self.kind == kinds.CUMULATIVE_TOTAL:
+            return _("%(value)s %(unit)s in total") % {"value": value, "unit": unit}
+        if self.kind == kinds.POINT_REDUCTION:
+            return _("%(value)s percentage points lower") % {"value": value}
+        if self.kind == kinds.MILESTONE:
+            return _("Done by %(year)s") % {"year": self.target_year}
+        if self.kind == kinds.AT_LEAST:
+            return f"{'>' if self.strict else '≥'} {value}{shown_unit}"
+        return f"{'<' if self.strict else '≤'} {value}{shown_unit}"
+
+    # An indicator is the responsibility of the departments of its task: the plan assigns them per task.
+    @property
+    def lead_departments(self):
+        return self.task.lead_departments
+
+    @property
+    def cooperating_departments(self):
+        return self.task.cooperating_departments
+
+
+class Figure(models.Model):
+    """One yearly value of an indicator, city-wide (no region) or for one region."""
+
+    class Measure(models.TextChoices):
+        LEVEL = kinds.LEVEL, _("Level")
+        CHANGE_RATE = kinds.CHANGE_RATE, _("Year-on-year change (%)")
+        AMOUNT = kinds.AMOUNT, _("Amount for the year")
+        PERCENT_COMPLETE = kinds.PERCENT_COMPLETE, _("Percent complete")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        APPROVED = "approved", _("Approved")
+        RETURNED = "returned", _("Returned")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="figures"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="figures",
+        help_text=_("Empty for the whole city."),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="entered_figures",
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="reviewed_figures",
+    )
+    reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    source = models.CharField(_("source"), max_length=200, blank=True)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["indicator", "region", "year"]
+        verbose_name = _("figure")
+        verbose_name_plural = _("figures")
+        constraints = [
+            # One figure per indicator, region (or city), year and measure: a new value is a revision.
+            # Two constraints because NULL regions are never equal to each other in a unique index.
+            models.UniqueConstraint(
+                fields=["indicator", "year", "measure"], condition=Q(region__isnull=True),
+                name="figure_unique_city",
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "region", "year", "measure"], condition=Q(region__isnull=False),
+                name="figure_unique_region",
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure=kinds.PERCENT_COMPLETE) | Q(value__gte=0, value__lte=100),
+                name="figure_percent_complete_range",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "submitted", "approved", "returned"]), name="figure_status_valid"
+            ),
+        ]
+
+    def __str__(self):
+        where = self.region.name if self.region_id else "全市"
+        return f"{self.indicator.code} {where} {self.year}: {self.value}"
+
+    def clean(self):
+        indicator = self.indicator
+        # The plan period, not the indicator's own target year: a milestone due in 2023 may still
+        # be reported done in 2024, and that late completion is what the page must show.
+        start, end = indicator.baseline_year, max(indicator.target_year, indicator.task.plan.target_year)
+        if self.year is not None and not start <= self.year <= end:
+            raise ValidationError(
+                {"year": _("The year must lie between %(start)s and %(end)s.") % {"start": start, "end": end}}
+            )
+        if self.value is not None and self.measure:
+            problem = kinds.value_problem(
+                kind=indicator.kind, unit=indicator.unit, measure=self.measure, value=self.value
+            )
+            if problem:
+                raise ValidationError({"value": gettext(problem)})

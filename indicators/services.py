@@ -1,0 +1,123 @@
+"""Writes that span models."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from departments import roles
+from departments.models import Department, Region
+from departments.services import roles_ensure, user_upsert
+
+from .demo import demo_rows
+from .models import Figure, Indicator, Plan, Task, TaskResponsibility
+
+
+@transaction.atomic
+def plan_load(*, catalogue):
+    """Creates or updates the plan, its departments, regions, tasks and indicators from a catalogue
+    (see indicators.catalogue). Keyed on natural keys, so loading twice gives the same database;
+    baseline values already entered are kept when the catalogue has none."""
+    departments = {}
+    for position, item in enumerate(catalogue["departments"]):
+        departments[item["name"]], _ = Department.objects.update_or_create(
+            name=item["name"],
+            defaults={"name_en": item["name_en"], "kind": item["kind"], "aliases": item["aliases"],
+                      "position": position},
+        )
+    for position, item in enumerate(catalogue["regions"]):
+        Region.objects.update_or_create(
+            name=item["name"],
+            defaults={"name_en": item["name_en"], "kind": item["kind"], "aliases": item["aliases"],
+                      "position": position},
+        )
+
+    data = catalogue["plan"]
+    plan, _ = Plan.objects.update_or_create(
+        document_number=data["document_number"],
+        defaults={key: data[key] for key in ("name", "name_en", "adopted_on", "baseline_year", "target_year")},
+    )
+
+    tasks = {}
+    for position, item in enumerate(catalogue["tasks"]):
+        task, _ = Task.objects.update_or_create(
+            plan=plan, code=item["code"],
+            defaults={key: item[key] for key in ("title", "title_en", "text", "responsibility_text")}
+            | {"position": position},
+        )
+        tasks[item["code"]] = task
+        _set_responsibilities(task, item, departments)
+
+    for position, item in enumerate(catalogue["indicators"]):
+        fields = {
+            key: item[key]
+            for key in ("section", "name", "name_en", "unit", "kind", "baseline_year", "target_year",
+                        "target_value", "binding", "by_region", "strict", "source_text", "note")
+        }
+        if item["baseline_value"] is not None:
+            fields["baseline_value"] = item["baseline_value"]
+        Indicator.objects.update_or_create(
+            code=item["code"], defaults=fields | {"task": tasks[item["task"]], "position": position}
+        )
+    return plan
+
+
+def _set_responsibilities(task, item, departments):
+    wanted = [(name, TaskResponsibility.Role.LEAD) for name in item["lead_departments"]]
+    wanted += [(name, TaskResponsibility.Role.COOPERATING) for name in item["cooperating_departments"]]
+    task.responsibilities.exclude(department__name__in=[name for name, _ in wanted]).delete()
+    for position, (name, role) in enumerate(wanted):
+        TaskResponsibility.objects.update_or_create(
+            task=task, department=departments[name], defaults={"role": role, "position": position}
+        )
+
+
+DEMO_SOURCE = "演示数据（非官方统计）"
+DEMO_PASSWORD = "demo-2025"
+# (username, role, department, region, first name): one person per role, see README.md.
+DEMO_USERS = [
+    ("clerk", roles.CLERK, "市生态环境局", None, "生态环境局填报员"),
+    ("colleague", roles.CLERK, "市生态环境局", None, "生态环境局填报员二"),
+    ("head", roles.HEAD, "市发改委（市能源局）", None, "发改委负责人"),
+    ("reviewer", roles.REVIEWER, "市统计局", None, "统计局审核员"),
+    ("region_clerk", roles.CLERK, None, "鲅鱼圈区", "鲅鱼圈区填报员"),
+    ("leader", roles.LEADER, None, None, "市领导"),
+    ("admin", roles.ADMINISTRATOR, None, None, "系统管理员"),
+]
+
+
+@transaction.atomic
+def demo_load(*, plan):
+    """Demo users for every role and illustrative figures for 2020–2024, all approved.
+
+    Replaces only earlier demo figures; a figure entered for real is never overwritten.
+    Returns the users created, for the command to print their logins."""
+    roles_ensure()
+    users = [
+        user_upsert(
+            username=username, password=DEMO_PASSWORD, role=role, first_name=first_name,
+            department=Department.objects.get(name=department) if department else None,
+            region=Region.objects.get(name=region) if region else None,
+            is_staff=role == roles.ADMINISTRATOR, is_superuser=role == roles.ADMINISTRATOR,
+        )
+        for username, role, department, region, first_name in DEMO_USERS
+    ]
+    indicators = {i.code: i for i in Indicator.objects.filter(task__plan=plan)}
+    regions = {r.name: r for r in Region.objects.exclude(kind=Region.Kind.DEVELOPMENT_ZONE)}
+    Figure.objects.filter(indicator__task__plan=plan, source=DEMO_SOURCE).delete()
+    taken = set(Figure.objects.filter(indicator__task__plan=plan).values_list("indicator__code", "region__name",
+                                                                               "year", "measure"))
+    rows = demo_rows(
+        [{"code": i.code, "kind": i.kind, "target_value": i.target_value, "target_year": i.target_year,
+          "by_region": i.by_region} for i in indicators.values()],
+        list(regions),
+    )
+    now = timezone.now()
+    Figure.objects.bulk_create(
+        Figure(indicator=indicators[code], region=regions[region] if region else None, year=year,
+               measure=measure, value=value, status=Figure.Status.APPROVED, source=DEMO_SOURCE,
+               entered_by=users[0], reviewed_by=users[2], reviewed_at=now)
+        for code, region, year, measure, value in rows
+        if (code, region, year, measure) not in taken
+    )
+    plan.has_demo_data = True
+    plan.save(update_fields=["has_demo_data"])
+    return users

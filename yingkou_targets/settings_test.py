@@ -1,0 +1,23 @@
+"""Test settings: the production settings with test-only values filled in.
+
+DEBUG stays off so tests see production behaviour; DATABASE_URL is honoured, so the same suite
+runs on SQLite (unset) and PostgreSQL (set).
+"""
+
+import os
+from pathlib import Path
+
+os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("DATABASE_URL", f"sqlite:///{Path(__file__).resolve().parent.parent / 'test.sqlite3'}")
+os.environ["DEBUG"] = "0"
+os.environ.setdefault("CELERY_BROKER_URL", "")
+
+from .settings import *  # noqa: E402,F403
+
+# Manifest storage needs collectstatic; tests serve static files as they are.
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
