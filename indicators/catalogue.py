@@ -25,8 +25,11 @@ def read_catalogue(path=CATALOGUE_PATH):
     regions = [{"aliases": [], **r} for r in data["regions"]]
     indicators = [_with_defaults(i, plan) for i in data["indicators"]]
     catalogue = {
-        "plan": plan, "departments": departments, "regions": regions,
-        "tasks": data["tasks"], "indicators": indicators,
+        "plan": plan,
+        "departments": departments,
+        "regions": regions,
+        "tasks": data["tasks"],
+        "indicators": indicators,
     }
     _check(catalogue)
     return catalogue
@@ -34,8 +37,13 @@ def read_catalogue(path=CATALOGUE_PATH):
 
 def _with_defaults(indicator, plan):
     defaults = {
-        "baseline_year": plan["baseline_year"], "target_year": plan["target_year"], "baseline_value": None,
-        "binding": False, "by_region": False, "strict": False, "note": "",
+        "baseline_year": plan["baseline_year"],
+        "target_year": plan["target_year"],
+        "baseline_value": None,
+        "binding": False,
+        "by_region": False,
+        "strict": False,
+        "note": "",
     }
     indicator = {**defaults, **indicator}
     indicator["target_value"] = Decimal(indicator["target_value"])

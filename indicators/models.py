@@ -99,9 +99,7 @@ class TaskResponsibility(models.Model):
         ordering = ["task", "position"]
         verbose_name = _("task responsibility")
         verbose_name_plural = _("task responsibilities")
-        constraints = [
-            models.UniqueConstraint(fields=["task", "department"], name="responsibility_once_per_task")
-        ]
+        constraints = [models.UniqueConstraint(fields=["task", "department"], name="responsibility_once_per_task")]
 
     def __str__(self):
         return f"{self.task.code} {self.department} ({self.get_role_display()})"
@@ -196,7 +194,12 @@ class Figure(models.Model):
         Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="figures"
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="figures",
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="figures",
         help_text=_("Empty for the whole city."),
     )
     year = models.PositiveSmallIntegerField(_("year"))
@@ -204,14 +207,22 @@ class Figure(models.Model):
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     entered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("entered by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="entered_figures",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entered_figures",
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name=_("reviewed by"), null=True, blank=True,
-        on_delete=models.SET_NULL, related_name="reviewed_figures",
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("reviewed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviewed_figures",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
@@ -225,11 +236,13 @@ class Figure(models.Model):
             # One figure per indicator, region (or city), year and measure: a new value is a revision.
             # Two constraints because NULL regions are never equal to each other in a unique index.
             models.UniqueConstraint(
-                fields=["indicator", "year", "measure"], condition=Q(region__isnull=True),
+                fields=["indicator", "year", "measure"],
+                condition=Q(region__isnull=True),
                 name="figure_unique_city",
             ),
             models.UniqueConstraint(
-                fields=["indicator", "region", "year", "measure"], condition=Q(region__isnull=False),
+                fields=["indicator", "region", "year", "measure"],
+                condition=Q(region__isnull=False),
                 name="figure_unique_region",
             ),
             models.CheckConstraint(

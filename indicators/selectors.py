@@ -14,15 +14,19 @@ def plan_export():
     tasks_by_id = {task.pk: task for task in tasks}
     return {
         "plan": {
-            "name": plan.name, "name_en": plan.name_en, "document_number": plan.document_number,
-            "adopted_on": plan.adopted_on.isoformat(), "baseline_year": plan.baseline_year,
+            "name": plan.name,
+            "name_en": plan.name_en,
+            "document_number": plan.document_number,
+            "adopted_on": plan.adopted_on.isoformat(),
+            "baseline_year": plan.baseline_year,
             "target_year": plan.target_year,
         },
         "departments": [_unit(d) for d in Department.objects.all()],
         "regions": [_unit(r) for r in Region.objects.all()],
         "tasks": [
             {
-                "code": task.code, "title": task.title,
+                "code": task.code,
+                "title": task.title,
                 "lead_departments": [d.name for d in task.lead_departments],
                 "cooperating_departments": [d.name for d in task.cooperating_departments],
             }
@@ -38,10 +42,17 @@ def _unit(unit):
 
 def _indicator(indicator, task):
     return {
-        "code": indicator.code, "name": indicator.name, "name_en": indicator.name_en, "unit": indicator.unit,
-        "kind": indicator.kind, "baseline_year": indicator.baseline_year,
-        "baseline_value": number(indicator.baseline_value), "target_year": indicator.target_year,
-        "target_value": number(indicator.target_value), "binding": indicator.binding, "task": task.code,
+        "code": indicator.code,
+        "name": indicator.name,
+        "name_en": indicator.name_en,
+        "unit": indicator.unit,
+        "kind": indicator.kind,
+        "baseline_year": indicator.baseline_year,
+        "baseline_value": number(indicator.baseline_value),
+        "target_year": indicator.target_year,
+        "target_value": number(indicator.target_value),
+        "binding": indicator.binding,
+        "task": task.code,
         "lead_departments": [d.name for d in task.lead_departments],
         "cooperating_departments": [d.name for d in task.cooperating_departments],
         "source_text": indicator.source_text,

@@ -20,14 +20,22 @@ def plan_load(*, catalogue):
     for position, item in enumerate(catalogue["departments"]):
         departments[item["name"]], _ = Department.objects.update_or_create(
             name=item["name"],
-            defaults={"name_en": item["name_en"], "kind": item["kind"], "aliases": item["aliases"],
-                      "position": position},
+            defaults={
+                "name_en": item["name_en"],
+                "kind": item["kind"],
+                "aliases": item["aliases"],
+                "position": position,
+            },
         )
     for position, item in enumerate(catalogue["regions"]):
         Region.objects.update_or_create(
             name=item["name"],
-            defaults={"name_en": item["name_en"], "kind": item["kind"], "aliases": item["aliases"],
-                      "position": position},
+            defaults={
+                "name_en": item["name_en"],
+                "kind": item["kind"],
+                "aliases": item["aliases"],
+                "position": position,
+            },
         )
 
     data = catalogue["plan"]
@@ -39,7 +47,8 @@ def plan_load(*, catalogue):
     tasks = {}
     for position, item in enumerate(catalogue["tasks"]):
         task, _ = Task.objects.update_or_create(
-            plan=plan, code=item["code"],
+            plan=plan,
+            code=item["code"],
             defaults={key: item[key] for key in ("title", "title_en", "text", "responsibility_text")}
             | {"position": position},
         )
@@ -49,8 +58,21 @@ def plan_load(*, catalogue):
     for position, item in enumerate(catalogue["indicators"]):
         fields = {
             key: item[key]
-            for key in ("section", "name", "name_en", "unit", "kind", "baseline_year", "target_year",
-                        "target_value", "binding", "by_region", "strict", "source_text", "note")
+            for key in (
+                "section",
+                "name",
+                "name_en",
+                "unit",
+                "kind",
+                "baseline_year",
+                "target_year",
+                "target_value",
+                "binding",
+                "by_region",
+                "strict",
+                "source_text",
+                "note",
+            )
         }
         if item["baseline_value"] is not None:
             fields["baseline_value"] = item["baseline_value"]
@@ -93,28 +115,52 @@ def demo_load(*, plan):
     roles_ensure()
     users = [
         user_upsert(
-            username=username, password=DEMO_PASSWORD, role=role, first_name=first_name,
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            first_name=first_name,
             department=Department.objects.get(name=department) if department else None,
             region=Region.objects.get(name=region) if region else None,
-            is_staff=role == roles.ADMINISTRATOR, is_superuser=role == roles.ADMINISTRATOR,
+            is_staff=role == roles.ADMINISTRATOR,
+            is_superuser=role == roles.ADMINISTRATOR,
         )
         for username, role, department, region, first_name in DEMO_USERS
     ]
     indicators = {i.code: i for i in Indicator.objects.filter(task__plan=plan)}
     regions = {r.name: r for r in Region.objects.exclude(kind=Region.Kind.DEVELOPMENT_ZONE)}
     Figure.objects.filter(indicator__task__plan=plan, source=DEMO_SOURCE).delete()
-    taken = set(Figure.objects.filter(indicator__task__plan=plan).values_list("indicator__code", "region__name",
-                                                                               "year", "measure"))
+    taken = set(
+        Figure.objects.filter(indicator__task__plan=plan).values_list(
+            "indicator__code", "region__name", "year", "measure"
+        )
+    )
     rows = demo_rows(
-        [{"code": i.code, "kind": i.kind, "target_value": i.target_value, "target_year": i.target_year,
-          "by_region": i.by_region} for i in indicators.values()],
+        [
+            {
+                "code": i.code,
+                "kind": i.kind,
+                "target_value": i.target_value,
+                "target_year": i.target_year,
+                "by_region": i.by_region,
+            }
+            for i in indicators.values()
+        ],
         list(regions),
     )
     now = timezone.now()
     Figure.objects.bulk_create(
-        Figure(indicator=indicators[code], region=regions[region] if region else None, year=year,
-               measure=measure, value=value, status=Figure.Status.APPROVED, source=DEMO_SOURCE,
-               entered_by=users[0], reviewed_by=users[2], reviewed_at=now)
+        Figure(
+            indicator=indicators[code],
+            region=regions[region] if region else None,
+            year=year,
+            measure=measure,
+            value=value,
+            status=Figure.Status.APPROVED,
+            source=DEMO_SOURCE,
+            entered_by=users[0],
+            reviewed_by=users[2],
+            reviewed_at=now,
+        )
         for code, region, year, measure, value in rows
         if (code, region, year, measure) not in taken
     )

@@ -16,7 +16,9 @@ class Command(BaseCommand):
         except (OSError, CatalogueError, KeyError, ValueError) as error:
             raise CommandError(f"Cannot read the catalogue {options['file']}: {error}") from error
         plan = plan_load(catalogue=catalogue)
-        self.stdout.write(self.style.SUCCESS(
-            f"Loaded {plan}: {len(catalogue['departments'])} departments, {len(catalogue['regions'])} regions, "
-            f"{len(catalogue['tasks'])} tasks, {len(catalogue['indicators'])} indicators."
-        ))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Loaded {plan}: {len(catalogue['departments'])} departments, {len(catalogue['regions'])} regions, "
+                f"{len(catalogue['tasks'])} tasks, {len(catalogue['indicators'])} indicators."
+            )
+        )
