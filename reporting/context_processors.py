@@ -4,8 +4,10 @@ from indicators.models import Plan
 
 
 def product(request):
-    """The product's name and the demo-data banner, on every page (the login page included)."""
+    """The product's name, the plan and the demo-data banner, on every page (the login page included)."""
+    plan = Plan.objects.only("document_number", "has_demo_data").first()
     return {
         "product_name": settings.PRODUCT_NAME,
-        "demo_data": Plan.objects.filter(has_demo_data=True).exists(),
+        "current_plan": plan,
+        "demo_data": bool(plan and plan.has_demo_data),
     }

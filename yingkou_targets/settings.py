@@ -146,4 +146,4 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
-PRODUCT_NAME = _("营口市“十四五”节能减排目标跟踪平台")
+PRODUCT_NAME = _("Yingkou 14th Five-Year Energy-Saving Target Tracker")

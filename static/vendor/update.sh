@@ -10,6 +10,8 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p bootstrap
 cp "$tmp/package/dist/css/bootstrap.min.css" "$tmp/package/dist/js/bootstrap.bundle.min.js" bootstrap/
 cp "$tmp/package/LICENSE" bootstrap/LICENSE
+# The source maps are not shipped; a dangling sourceMappingURL breaks the manifest static storage.
+sed -i '/sourceMappingURL/d' bootstrap/bootstrap.min.css bootstrap/bootstrap.bundle.min.js
 {
   echo "# Vendored front-end files (static/vendor/update.sh)"
   echo "bootstrap $BOOTSTRAP (npm)"

@@ -1,0 +1,64 @@
+"""Shared fixtures: the plan's real catalogue and the personas every view test uses."""
+
+import pytest
+
+from departments import roles
+from departments.models import Department
+from departments.services import roles_ensure
+from indicators.catalogue import read_catalogue
+from indicators.services import plan_load
+from tests.factories import UserFactory
+
+
+@pytest.fixture(scope="session")
+def catalogue():
+    return read_catalogue()
+
+
+@pytest.fixture
+def plan(db, catalogue):
+    """The plan as published, loaded the way `manage.py load_plan` loads it."""
+    return plan_load(catalogue=catalogue)
+
+
+@pytest.fixture
+def person(plan):
+    """Makes a user of a role, in a department given by its name in the plan (or none)."""
+    roles_ensure()
+
+    def make(role, department=None, **fields):
+        unit = Department.objects.get(name=department) if department else None
+        return UserFactory(role=role, department=unit, **fields)
+
+    return make
+
+
+# The personas: two clerks of one department, a clerk of another, that first department's head, a leader.
+@pytest.fixture
+def clerk(person):
+    return person(roles.CLERK, "市生态环境局", username="clerk")
+
+
+@pytest.fixture
+def colleague(person):
+    return person(roles.CLERK, "市生态环境局", username="colleague")
+
+
+@pytest.fixture
+def outsider(person):
+    return person(roles.CLERK, "市住建局", username="outsider")
+
+
+@pytest.fixture
+def head(person):
+    return person(roles.HEAD, "市生态环境局", username="head")
+
+
+@pytest.fixture
+def leader(person):
+    return person(roles.LEADER, username="leader")
+
+
+@pytest.fixture
+def administrator(person):
+    return person(roles.ADMINISTRATOR, username="administrator", is_staff=True, is_superuser=True)

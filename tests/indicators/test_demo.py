@@ -1,0 +1,66 @@
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+
+from departments.models import User
+from indicators import kinds
+from indicators.demo import demo_rows
+from indicators.models import Figure, Indicator, Plan
+from indicators.services import DEMO_SOURCE
+
+
+def indicator_dicts(catalogue):
+    return [{k: i[k] for k in ("code", "kind", "target_value", "target_year", "by_region")} for i in catalogue["indicators"]]
+
+
+def test_demo_rows_cover_every_indicator_with_valid_values(catalogue):
+    regions = ["站前区", "西市区", "鲅鱼圈区", "老边区", "大石桥市", "盖州市"]
+    rows = demo_rows(indicator_dicts(catalogue), regions)
+    by_code = {i["code"]: i for i in catalogue["indicators"]}
+    assert {code for code, *_ in rows} == set(by_code)
+    for code, region, year, measure, value in rows:
+        indicator = by_code[code]
+        assert 2020 <= year <= 2024
+        assert kinds.value_problem(kind=indicator["kind"], unit=indicator["unit"], measure=measure, value=value) is None
+    keys = [(code, region, year, measure) for code, region, year, measure, _ in rows]
+    assert len(keys) == len(set(keys))
+
+
+def test_demo_energy_intensity_rises_in_2023_as_a_red_case(catalogue):
+    rows = demo_rows(indicator_dicts(catalogue), [])
+    city = {year: value for code, region, year, _, value in rows if code == "EI_GDP" and region is None}
+    assert city[2023] > 0 > city[2024]
+
+
+@pytest.fixture
+def demo(plan, capsys):
+    call_command("load_demo")
+    return capsys.readouterr().out
+
+
+def test_load_demo_creates_a_user_per_role_and_prints_their_logins(demo):
+    for username in ("clerk", "head", "leader", "admin", "reviewer"):
+        assert username in demo
+    assert User.objects.get(username="clerk").department.name == "市生态环境局"
+    assert User.objects.get(username="head").department.name == "市发改委（市能源局）"
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="leader").check_password("demo-2025")
+
+
+def test_load_demo_marks_the_plan_and_approves_illustrative_figures(demo):
+    assert Plan.objects.get().has_demo_data
+    figures = Figure.objects.all()
+    assert figures.count() > 200
+    assert set(figures.values_list("status", flat=True)) == {"approved"}
+    assert set(figures.values_list("source", flat=True)) == {DEMO_SOURCE}
+
+
+def test_load_demo_twice_gives_the_same_figures_and_keeps_real_ones(demo, capsys):
+    straw = Indicator.objects.get(code="STRAW_USE")
+    Figure.objects.filter(indicator=straw, year=2022).update(source="市农业农村局年报", value=Decimal("88.8"))
+    before = set(Figure.objects.values_list("indicator__code", "region__name", "year", "measure", "value"))
+    call_command("load_demo")
+    after = set(Figure.objects.values_list("indicator__code", "region__name", "year", "measure", "value"))
+    assert after == before
+    assert Figure.objects.get(indicator=straw, year=2022).value == Decimal("88.8")
