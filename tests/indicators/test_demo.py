@@ -11,7 +11,9 @@ from indicators.services import DEMO_SOURCE
 
 
 def indicator_dicts(catalogue):
-    return [{k: i[k] for k in ("code", "kind", "target_value", "target_year", "by_region")} for i in catalogue["indicators"]]
+    return [
+        {k: i[k] for k in ("code", "kind", "target_value", "target_year", "by_region")} for i in catalogue["indicators"]
+    ]
 
 
 def test_demo_rows_cover_every_indicator_with_valid_values(catalogue):
@@ -19,7 +21,7 @@ def test_demo_rows_cover_every_indicator_with_valid_values(catalogue):
     rows = demo_rows(indicator_dicts(catalogue), regions)
     by_code = {i["code"]: i for i in catalogue["indicators"]}
     assert {code for code, *_ in rows} == set(by_code)
-    for code, region, year, measure, value in rows:
+    for code, _region, year, measure, value in rows:
         indicator = by_code[code]
         assert 2020 <= year <= 2024
         assert kinds.value_problem(kind=indicator["kind"], unit=indicator["unit"], measure=measure, value=value) is None
