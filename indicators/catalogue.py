@@ -44,6 +44,7 @@ def _with_defaults(indicator, plan):
         "by_region": False,
         "strict": False,
         "note": "",
+        "unit_en": "",
     }
     indicator = {**defaults, **indicator}
     indicator["target_value"] = Decimal(indicator["target_value"])

@@ -120,6 +120,7 @@ class Indicator(BilingualName, models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     unit = models.CharField(_("unit"), max_length=30, blank=True)
+    unit_en = models.CharField(_("English unit"), max_length=50, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"))
     baseline_value = models.DecimalField(_("baseline value"), max_digits=20, decimal_places=6, null=True, blank=True)
@@ -149,9 +150,13 @@ class Indicator(BilingualName, models.Model):
         return f"{self.code} {self.name}"
 
     @property
+    def display_unit(self):
+        return localized(self.unit, self.unit_en)
+
+    @property
     def target_label(self):
         """The target in words, e.g. 比2020年下降15.5% or ≥ 80%."""
-        value, unit = number(self.target_value), self.unit
+        value, unit = number(self.target_value), self.display_unit
         shown_unit = "%" if unit == "%" else ""
         if self.kind == kinds.RELATIVE_REDUCTION:
             return _("%(value)s%% below %(year)s") % {"value": value, "year": self.baseline_year}

@@ -63,6 +63,7 @@ def plan_load(*, catalogue):
                 "name",
                 "name_en",
                 "unit",
+                "unit_en",
                 "kind",
                 "baseline_year",
                 "target_year",

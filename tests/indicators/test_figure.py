@@ -71,7 +71,7 @@ def test_the_database_refuses_percent_complete_over_100(plan):
     ("code", "zh", "en"),
     [
         ("EI_GDP", "比2020年下降15.5%", "15.5% below 2020"),
-        ("COD", "累计3472吨", "3472 吨 in total"),
+        ("COD", "累计3472吨", "3472 t in total"),
         ("EFFICIENCY_BENCHMARK", "> 30%", "> 30%"),
         ("WATER_LEAKAGE", "< 10%", "< 10%"),
         ("DC_PUE", "≤ 1.3", "≤ 1.3"),

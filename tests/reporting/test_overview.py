@@ -69,3 +69,9 @@ def test_demo_banner_only_when_demo_data_is_loaded(client, outsider):
 def test_empty_database_says_how_to_load_the_plan(client, db, django_user_model):
     client.force_login(django_user_model.objects.create(username="early"))
     assert "load_plan" in client.get(URL).content.decode()
+
+
+def test_chinese_by_default_even_for_an_english_browser(client, leader):
+    client.force_login(leader)
+    page = client.get(URL, headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
+    assert 'lang="zh-hans"' in page and "单位地区生产总值能耗" in page
