@@ -13,7 +13,7 @@ from . import kinds
 from .formatting import number
 
 
-class Plan(models.Model):
+class Plan(BilingualName, models.Model):
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     document_number = models.CharField(_("document number"), max_length=50, unique=True)

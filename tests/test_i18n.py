@@ -15,22 +15,23 @@ def unquote(text):
 
 
 def entries():
-    """(msgid, msgstr) of every singular entry, the header and fuzzy ones left out."""
+    """(context, msgid, msgstr) of every singular entry, the header and fuzzy ones left out."""
     for block in PO.read_text(encoding="utf-8").split("\n\n"):
         if "#, fuzzy" in block or "msgid_plural" in block:
             continue
-        match = re.search(r"^msgid (.*?)^msgstr (.*?)\Z", block.strip() + "\n", re.S | re.M)
-        if match and unquote(match.group(1)):
-            yield unquote(match.group(1)), unquote(match.group(2))
+        match = re.search(r"^(?:msgctxt (.*?))?^msgid (.*?)^msgstr (.*?)\Z", block.strip() + "\n", re.S | re.M)
+        if match and unquote(match.group(2)):
+            yield unquote(match.group(1) or ""), unquote(match.group(2)), unquote(match.group(3))
 
 
 def test_every_message_is_translated_and_compiled():
     found = list(entries())
     assert len(found) > 50
     with translation.override("zh-hans"):
-        for msgid, msgstr in found:
+        for context, msgid, msgstr in found:
             assert msgstr, f"untranslated: {msgid}"
-            assert translation.gettext(msgid) == msgstr, f"stale .mo for: {msgid}"
+            compiled = translation.pgettext(context, msgid) if context else translation.gettext(msgid)
+            assert compiled == msgstr, f"stale .mo for: {msgid}"
 
 
 def test_no_fuzzy_entries_left():

@@ -31,7 +31,9 @@ def test_tasks_show_their_lead_and_cooperating_departments(client, leader):
     client.force_login(leader)
     page = client.get(URL).content.decode()
     section = page[page.index("四（一）") : page.index("四（二）")]
-    assert "市发改委（市能源局）" in section and "市统计局" in section
+    assert "牵头： 市发改委（市能源局）" in section and "配合： 市统计局" in section
+    section = page[page.index("三（九）") : page.index("三（十）")]
+    assert "市工信局、市生态环境局" in section
 
 
 def test_query_count_does_not_grow_with_the_catalogue(client, leader, django_assert_max_num_queries):
@@ -54,6 +56,8 @@ def test_english_when_switched(client, leader):
     assert 'lang="en"' in page
     assert "Yingkou 14th Five-Year Energy-Saving Target Tracker" in page
     assert "Energy consumption per unit of GDP" in page and "15.5% below 2020" in page
+    assert "Yingkou 14th Five-Year Comprehensive Work Plan" in page
+    assert "Lead: Municipal Development and Reform Commission (Municipal Energy Bureau), " in page
 
 
 def test_demo_banner_only_when_demo_data_is_loaded(client, outsider):
