@@ -19,7 +19,24 @@ class BilingualName:
         return localized(self.name, self.name_en)
 
 
-class Department(BilingualName, models.Model):
+class Unit(BilingualName, models.Model):
+    """An organisation the plan names: what departments and regions have in common."""
+
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    # Other names the plan writes for the same organisation, e.g. 市发改委 for 市发改委（市能源局）.
+    aliases = models.JSONField(_("aliases"), default=list, blank=True)
+    position = models.PositiveIntegerField(_("position"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["position", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+class Department(Unit):
     class Kind(models.TextChoices):
         MUNICIPAL = "municipal", _("Municipal government department")
         PARTY = "party", _("Party organ")
@@ -27,41 +44,24 @@ class Department(BilingualName, models.Model):
         ENTERPRISE_INSTITUTION = "enterprise_institution", _("Enterprise or public institution")
         MASS_ORGANISATION = "mass_organisation", _("Mass organisation")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    # Other names the plan writes for the same organisation, e.g. 市发改委 for 市发改委（市能源局）.
-    aliases = models.JSONField(_("aliases"), default=list, blank=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
 
-    class Meta:
-        ordering = ["position", "name"]
+    class Meta(Unit.Meta):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
 
-    def __str__(self):
-        return self.name
 
-
-class Region(BilingualName, models.Model):
+class Region(Unit):
     class Kind(models.TextChoices):
         DISTRICT = "district", _("District")
         COUNTY_CITY = "county_city", _("County-level city")
         DEVELOPMENT_ZONE = "development_zone", _("Development zone or park")
 
-    name = models.CharField(_("name"), max_length=100, unique=True)
-    name_en = models.CharField(_("English name"), max_length=200, blank=True)
     kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
-    aliases = models.JSONField(_("aliases"), default=list, blank=True)
-    position = models.PositiveIntegerField(_("position"), default=0)
 
-    class Meta:
-        ordering = ["position", "name"]
+    class Meta(Unit.Meta):
         verbose_name = _("region")
         verbose_name_plural = _("regions")
-
-    def __str__(self):
-        return self.name
 
 
 class User(AbstractUser):

@@ -16,27 +16,8 @@ def plan_load(*, catalogue):
     """Creates or updates the plan, its departments, regions, tasks and indicators from a catalogue
     (see indicators.catalogue). Keyed on natural keys, so loading twice gives the same database;
     baseline values already entered are kept when the catalogue has none."""
-    departments = {}
-    for position, item in enumerate(catalogue["departments"]):
-        departments[item["name"]], _ = Department.objects.update_or_create(
-            name=item["name"],
-            defaults={
-                "name_en": item["name_en"],
-                "kind": item["kind"],
-                "aliases": item["aliases"],
-                "position": position,
-            },
-        )
-    for position, item in enumerate(catalogue["regions"]):
-        Region.objects.update_or_create(
-            name=item["name"],
-            defaults={
-                "name_en": item["name_en"],
-                "kind": item["kind"],
-                "aliases": item["aliases"],
-                "position": position,
-            },
-        )
+    departments = _upsert_units(Department, catalogue["departments"])
+    _upsert_units(Region, catalogue["regions"])
 
     data = catalogue["plan"]
     plan, _ = Plan.objects.update_or_create(
@@ -81,6 +62,15 @@ def plan_load(*, catalogue):
             code=item["code"], defaults=fields | {"task": tasks[item["task"]], "position": position}
         )
     return plan
+
+
+def _upsert_units(model, items):
+    """Departments or regions by name, in catalogue order; returns them by name."""
+    units = {}
+    for position, item in enumerate(items):
+        fields = {key: item[key] for key in ("name_en", "kind", "aliases")} | {"position": position}
+        units[item["name"]], _ = model.objects.update_or_create(name=item["name"], defaults=fields)
+    return units
 
 
 def _set_responsibilities(task, item, departments):
