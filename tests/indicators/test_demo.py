@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 
 from departments.models import User
 from indicators import kinds
@@ -37,7 +37,7 @@ def test_demo_energy_intensity_rises_in_2023_as_a_red_case(catalogue):
 
 @pytest.fixture
 def demo(plan, capsys):
-    call_command("load_demo")
+    call_command("load_demo", allow_production=True)
     return capsys.readouterr().out
 
 
@@ -62,7 +62,18 @@ def test_load_demo_twice_gives_the_same_figures_and_keeps_real_ones(demo, capsys
     straw = Indicator.objects.get(code="STRAW_USE")
     Figure.objects.filter(indicator=straw, year=2022).update(source="市农业农村局年报", value=Decimal("88.8"))
     before = set(Figure.objects.values_list("indicator__code", "region__name", "year", "measure", "value"))
-    call_command("load_demo")
+    call_command("load_demo", allow_production=True)
     after = set(Figure.objects.values_list("indicator__code", "region__name", "year", "measure", "value"))
     assert after == before
     assert Figure.objects.get(indicator=straw, year=2022).value == Decimal("88.8")
+
+
+def test_load_demo_refuses_to_run_in_production(plan):
+    with pytest.raises(CommandError, match="allow-production"):
+        call_command("load_demo")
+    assert not User.objects.filter(username="admin").exists()
+
+
+def test_load_demo_without_a_plan_says_what_to_do(db):
+    with pytest.raises(CommandError, match="load_plan"):
+        call_command("load_demo", allow_production=True)

@@ -64,7 +64,7 @@ def test_demo_banner_only_when_demo_data_is_loaded(client, outsider):
     # outsider: load_demo resets the demo accounts (clerk, head, leader, ...), which logs them out.
     client.force_login(outsider)
     assert "演示数据" not in client.get(URL).content.decode()
-    call_command("load_demo", stdout=StringIO())
+    call_command("load_demo", allow_production=True, stdout=StringIO())
     assert "演示数据" in client.get(URL).content.decode()
     client.logout()
     assert "演示数据" in client.get(reverse("login")).content.decode()

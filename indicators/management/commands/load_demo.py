@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from departments.roles import LABELS
@@ -8,7 +9,20 @@ from indicators.services import DEMO_PASSWORD, demo_load
 class Command(BaseCommand):
     help = "Create demo users for every role and an illustrative data set for 2020–2024 (not official)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production",
+            action="store_true",
+            help="run even though DEBUG is off (the demo accounts get a published password)",
+        )
+
     def handle(self, *args, **options):
+        # The demo accounts include a superuser whose password is in the README.
+        if not settings.DEBUG and not options["allow_production"]:
+            raise CommandError(
+                "DEBUG is off: this looks like production. load_demo creates accounts with a published "
+                "password; pass --allow-production if this really is a demo machine."
+            )
         plan = Plan.objects.first()
         if plan is None:
             raise CommandError("No plan is loaded. Run `manage.py load_plan` first.")
