@@ -35,4 +35,5 @@ class FigureAdmin(admin.ModelAdmin):
     list_filter = ["status", "year", "measure", "region"]
     search_fields = ["indicator__code", "indicator__name", "source", "note"]
     list_select_related = ["indicator", "region", "entered_by"]
+    ordering = ["indicator__position", "region__position", "year"]
     raw_id_fields = ["entered_by", "reviewed_by"]

@@ -96,7 +96,7 @@ class TaskResponsibility(models.Model):
     position = models.PositiveIntegerField(_("position"), default=0, help_text=_("Order as listed in the plan."))
 
     class Meta:
-        ordering = ["task", "position"]
+        ordering = ["task_id", "position"]  # the column, not a join to Task
         verbose_name = _("task responsibility")
         verbose_name_plural = _("task responsibilities")
         constraints = [models.UniqueConstraint(fields=["task", "department"], name="responsibility_once_per_task")]
@@ -234,7 +234,7 @@ class Figure(models.Model):
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
-        ordering = ["indicator", "region", "year"]
+        # No default ordering: bulk reads of figures (the progress engine) must not pay for a sort or join.
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
         constraints = [

@@ -10,7 +10,7 @@ def plan_export():
     """The whole catalogue as plain data: the contract of `manage.py export_plan`."""
     plan = Plan.objects.get()
     tasks = list(Task.objects.filter(plan=plan).for_overview())
-    indicators = Indicator.objects.filter(task__plan=plan).select_related("task").order_by("position")
+    indicators = Indicator.objects.filter(task__plan=plan).order_by("position")
     tasks_by_id = {task.pk: task for task in tasks}
     return {
         "plan": {

@@ -56,6 +56,7 @@ def test_load_demo_marks_the_plan_and_approves_illustrative_figures(demo):
     assert figures.count() > 200
     assert set(figures.values_list("status", flat=True)) == {"approved"}
     assert set(figures.values_list("source", flat=True)) == {DEMO_SOURCE}
+    assert set(figures.values_list("entered_by__username", "reviewed_by__username")) == {("clerk", "reviewer")}
 
 
 def test_load_demo_twice_gives_the_same_figures_and_keeps_real_ones(demo, capsys):

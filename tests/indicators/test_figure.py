@@ -87,3 +87,9 @@ def test_target_label_in_both_languages(plan, code, zh, en):
         assert indicator.target_label == zh
     with translation.override("en"):
         assert indicator.target_label == en
+
+
+def test_reading_figures_joins_nothing_and_sorts_nothing(db):
+    # The progress engine reads figures in bulk: no implicit join or ORDER BY from a default ordering.
+    sql = str(Figure.objects.all().query)
+    assert "JOIN" not in sql and "ORDER BY" not in sql

@@ -79,3 +79,16 @@ def test_chinese_by_default_even_for_an_english_browser(client, leader):
     client.force_login(leader)
     page = client.get(URL, headers={"accept-language": "en-US,en;q=0.9"}).content.decode()
     assert 'lang="zh-hans"' in page and "单位地区生产总值能耗" in page
+
+
+def test_an_unknown_language_is_ignored_and_the_page_stays_chinese(client, leader):
+    client.force_login(leader)
+    response = client.post(reverse("set_language"), {"language": "xx", "next": URL}, follow=True)
+    assert response.status_code == 200
+    assert 'lang="zh-hans"' in response.content.decode()
+
+
+def test_a_foreign_next_address_is_not_followed(client, leader):
+    client.force_login(leader)
+    response = client.post(reverse("set_language"), {"language": "en", "next": "https://evil.example/"})
+    assert response["Location"] == "/"
