@@ -1,6 +1,10 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+
+# The admin is a page of the product too: it carries the product's name.
+admin.site.site_header = admin.site.site_title = settings.PRODUCT_NAME
 
 urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
