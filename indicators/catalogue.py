@@ -43,6 +43,7 @@ def _with_defaults(indicator, plan):
         "binding": False,
         "by_region": False,
         "strict": False,
+        "energy_components": False,
         "note": "",
         "unit_en": "",
     }
@@ -67,5 +68,7 @@ def _check(catalogue):
             problems.append(f"indicator {indicator['code']}: unknown task {indicator['task']}")
         if indicator["kind"] not in kinds.MEASURES_BY_KIND:
             problems.append(f"indicator {indicator['code']}: unknown kind {indicator['kind']}")
+        if indicator["energy_components"] and indicator["kind"] != kinds.RELATIVE_REDUCTION:
+            problems.append(f"indicator {indicator['code']}: energy components need a relative reduction")
     if problems:
         raise CatalogueError("; ".join(problems))

@@ -7,9 +7,11 @@ from django.db.models import Prefetch, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from simple_history.models import HistoricalRecords
+
 from departments.models import BilingualName, Department, Region, localized
 
-from . import kinds
+from . import kinds, progress
 from .formatting import number
 
 
@@ -22,6 +24,14 @@ class Plan(BilingualName, models.Model):
     target_year = models.PositiveSmallIntegerField(_("target year"))
     # Set by `load_demo`: every page then says the figures are illustrative, not official statistics.
     has_demo_data = models.BooleanField(_("contains demo data"), default=False)
+    # The traffic light's threshold: green when achieved >= expected x green_ratio. An indicator may override it.
+    green_ratio = models.DecimalField(
+        _("green threshold"),
+        max_digits=4,
+        decimal_places=3,
+        default=1,
+        help_text=_("On schedule (green) when the achieved share reaches this multiple of the expected share."),
+    )
 
     class Meta:
         verbose_name = _("plan")
@@ -131,6 +141,28 @@ class Indicator(BilingualName, models.Model):
     strict = models.BooleanField(
         _("strict comparison"), default=False, help_text=_("The plan says 超过 / 低于 rather than 以上 / 不超过.")
     )
+    energy_components = models.BooleanField(
+        _("takes energy components"),
+        default=False,
+        help_text=_("Total energy use, feedstock energy and GDP may be entered instead of the intensity."),
+    )
+    green_ratio = models.DecimalField(
+        _("green threshold"),
+        max_digits=4,
+        decimal_places=3,
+        null=True,
+        blank=True,
+        help_text=_("Overrides the plan's threshold for this indicator when set."),
+    )
+    trajectory = models.JSONField(
+        _("yearly trajectory"),
+        default=dict,
+        blank=True,
+        help_text=_(
+            'Expected cumulative progress by year in the target\'s own terms, e.g. {"2021": 3.0} for a 3% '
+            "cumulative fall; replaces the default schedule for those years."
+        ),
+    )
     source_text = models.TextField(_("plan text"))
     note = models.TextField(_("note"), blank=True)
     position = models.PositiveIntegerField(_("position"), default=0)
@@ -188,6 +220,14 @@ class Figure(models.Model):
         CHANGE_RATE = kinds.CHANGE_RATE, _("Year-on-year change (%)")
         AMOUNT = kinds.AMOUNT, _("Amount for the year")
         PERCENT_COMPLETE = kinds.PERCENT_COMPLETE, _("Percent complete")
+        ENERGY_TOTAL = kinds.ENERGY_TOTAL, _("Total energy use")
+        FEEDSTOCK = kinds.FEEDSTOCK, _("Feedstock energy (原料用能)")
+        GDP = kinds.GDP, _("GDP at constant 2020 prices")
+        RENEWABLE = kinds.RENEWABLE, _("New renewable electricity since 2020")
+
+    class Stage(models.TextChoices):
+        PRELIMINARY = kinds.PRELIMINARY, _("Preliminary")
+        FINAL = kinds.FINAL, _("Final")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -209,8 +249,10 @@ class Figure(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     measure = models.CharField(_("measure"), max_length=20, choices=Measure.choices)
+    stage = models.CharField(_("stage"), max_length=20, choices=Stage.choices, default=Stage.FINAL)
     value = models.DecimalField(_("value"), max_digits=20, decimal_places=6)
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+    revision = models.PositiveIntegerField(_("revision"), default=1)
     entered_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("entered by"),
@@ -233,20 +275,23 @@ class Figure(models.Model):
     source = models.CharField(_("source"), max_length=200, blank=True)
     note = models.TextField(_("note"), blank=True)
 
+    # Every change is kept (who, when, old -> new, why): the plan asks for defence against falsified statistics.
+    history = HistoricalRecords(excluded_fields=["updated_at"])
+
     class Meta:
         # No default ordering: bulk reads of figures (the progress engine) must not pay for a sort or join.
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
         constraints = [
-            # One figure per indicator, region (or city), year and measure: a new value is a revision.
+            # One figure per indicator, region (or city), year, measure and stage: a new value is a revision.
             # Two constraints because NULL regions are never equal to each other in a unique index.
             models.UniqueConstraint(
-                fields=["indicator", "year", "measure"],
+                fields=["indicator", "year", "measure", "stage"],
                 condition=Q(region__isnull=True),
                 name="figure_unique_city",
             ),
             models.UniqueConstraint(
-                fields=["indicator", "region", "year", "measure"],
+                fields=["indicator", "region", "year", "measure", "stage"],
                 condition=Q(region__isnull=False),
                 name="figure_unique_region",
             ),
@@ -257,6 +302,7 @@ class Figure(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["draft", "submitted", "approved", "returned"]), name="figure_status_valid"
             ),
+            models.CheckConstraint(condition=Q(stage__in=list(kinds.STAGES)), name="figure_stage_valid"),
         ]
 
     def __str__(self):
@@ -274,7 +320,78 @@ class Figure(models.Model):
             )
         if self.value is not None and self.measure:
             problem = kinds.value_problem(
-                kind=indicator.kind, unit=indicator.unit, measure=self.measure, value=self.value
+                kind=indicator.kind,
+                unit=indicator.unit,
+                measure=self.measure,
+                value=self.value,
+                components=indicator.energy_components,
             )
             if problem:
                 raise ValidationError({"value": gettext(problem)})
+
+
+class ResultQuerySet(models.QuerySet):
+    def city(self):
+        return self.filter(region__isnull=True)
+
+
+class Result(models.Model):
+    """An indicator's progress for one year, city-wide or for one region, as the engine computed it.
+
+    Written only by `progress_recompute`; the inputs and the rule that fired are kept so a page can say
+    why a light is red."""
+
+    class Status(models.TextChoices):
+        GREEN = progress.GREEN, _("On track")
+        YELLOW = progress.YELLOW, _("Behind schedule")
+        RED = progress.RED, _("Off track")
+        GREY = progress.GREY, _("No data")
+
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="results"
+    )
+    region = models.ForeignKey(
+        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE, related_name="results"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    rule = models.CharField(_("rule"), max_length=30)
+    source = models.CharField(_("computed from"), max_length=30, blank=True)
+    baseline = models.FloatField(_("baseline"), null=True, blank=True)
+    previous = models.FloatField(_("previous year with data"), null=True, blank=True)
+    current = models.FloatField(_("this year's figure"), null=True, blank=True)
+    value = models.FloatField(_("progress in the target's terms"), null=True, blank=True)
+    achieved = models.FloatField(_("achieved share"), null=True, blank=True)
+    expected = models.FloatField(_("expected share"), null=True, blank=True)
+    required_per_year = models.FloatField(_("required per year"), null=True, blank=True)
+    projected = models.FloatField(_("projected at the target year"), null=True, blank=True)
+    inputs = models.JSONField(_("further inputs"), default=dict, blank=True)
+    computed_at = models.DateTimeField(_("computed at"))
+
+    objects = ResultQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("result")
+        verbose_name_plural = _("results")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["indicator", "year"], condition=Q(region__isnull=True), name="result_unique_city"
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "region", "year"], condition=Q(region__isnull=False), name="result_unique_region"
+            ),
+            models.CheckConstraint(condition=Q(status__in=list(progress.STATUSES)), name="result_status_valid"),
+        ]
+
+    def __str__(self):
+        where = self.region.name if self.region_id else "全市"
+        return f"{self.indicator.code} {where} {self.year}: {self.status}"
+
+    @property
+    def explanation(self):
+        """The rule that fired, in the user's language, with its inputs filled in."""
+        params = {
+            "achieved": "—" if self.achieved is None else f"{100 * self.achieved:.1f}",
+            "expected": "—" if self.expected is None else f"{100 * self.expected:.1f}",
+        }
+        return gettext(progress.RULE_MESSAGES[self.rule]) % params

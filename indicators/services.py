@@ -1,14 +1,27 @@
 """Writes that span models."""
 
-from django.db import transaction
+import io
+import json
+import logging
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+from kombu.exceptions import OperationalError as BrokerError
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from departments import roles
 from departments.models import Department, Region
 from departments.services import roles_ensure, user_upsert
 
+from . import kinds, parsing, progress, selectors
 from .demo import demo_rows
-from .models import Figure, Indicator, Plan, Task, TaskResponsibility
+from .models import Figure, Indicator, Plan, Result, Task, TaskResponsibility
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -52,6 +65,7 @@ def plan_load(*, catalogue):
                 "binding",
                 "by_region",
                 "strict",
+                "energy_components",
                 "source_text",
                 "note",
             )
@@ -121,7 +135,7 @@ def demo_load(*, plan):
     regions = {r.name: r for r in Region.objects.exclude(kind=Region.Kind.DEVELOPMENT_ZONE)}
     Figure.objects.filter(indicator__task__plan=plan, source=DEMO_SOURCE).delete()
     taken = set(
-        Figure.objects.filter(indicator__task__plan=plan).values_list(
+        Figure.objects.filter(indicator__task__plan=plan, stage=Figure.Stage.FINAL).values_list(
             "indicator__code", "region__name", "year", "measure"
         )
     )
@@ -141,22 +155,212 @@ def demo_load(*, plan):
     by_username = {user.username: user for user in users}
     # Entered by the 生态环境局 clerk, approved by the 统计局 reviewer, who approves across departments.
     entered_by, reviewed_by, now = by_username["clerk"], by_username["reviewer"], timezone.now()
-    Figure.objects.bulk_create(
-        Figure(
-            indicator=indicators[code],
-            region=regions[region] if region else None,
-            year=year,
-            measure=measure,
-            value=value,
-            status=Figure.Status.APPROVED,
-            source=DEMO_SOURCE,
-            entered_by=entered_by,
-            reviewed_by=reviewed_by,
-            reviewed_at=now,
-        )
-        for code, region, year, measure, value in rows
-        if (code, region, year, measure) not in taken
+    bulk_create_with_history(
+        [
+            Figure(
+                indicator=indicators[code],
+                region=regions[region] if region else None,
+                year=year,
+                measure=measure,
+                value=value,
+                status=Figure.Status.APPROVED,
+                source=DEMO_SOURCE,
+                entered_by=entered_by,
+                reviewed_by=reviewed_by,
+                reviewed_at=now,
+            )
+            for code, region, year, measure, value in rows
+            if (code, region, year, measure) not in taken
+        ],
+        Figure,
+        default_user=entered_by,
+        default_change_reason="load_demo",
     )
     plan.has_demo_data = True
     plan.save(update_fields=["has_demo_data"])
+    figures_changed(indicator_ids={i.pk for i in indicators.values()})
     return users
+
+
+# --- Figures: import and change notification -------------------------------------------------------
+
+
+class ImportRejected(Exception):
+    """The file was refused; nothing was saved. `problems` name the line and column of each."""
+
+    def __init__(self, problems):
+        super().__init__(f"{len(problems)} problem(s)")
+        self.problems = problems
+
+
+@dataclass
+class ImportSummary:
+    created: int = 0
+    replaced: int = 0
+    unchanged: int = 0
+    indicator_ids: set = field(default_factory=set)
+
+
+def figures_import(*, data, filename, user=None, approve=False):
+    """Reads a CSV or XLSX file of figures and saves all its rows or none.
+
+    Every row is checked before anything is written; any problem raises ImportRejected. A row for a
+    figure that exists replaces its value as a new revision (the history keeps the old one). Rows are
+    submitted for review, or approved when `approve` (official data loaded by an administrator)."""
+    try:
+        frame = parsing.read_table(data, filename)
+    except parsing.FileProblem as error:
+        raise ImportRejected([error.problem]) from None
+    plan = Plan.objects.get()
+    indicators = {i.code: i for i in Indicator.objects.filter(task__plan=plan)}
+    rows, problems = parsing.parse_figures(
+        frame, indicators=selectors.indicator_specs(indicators.values(), plan=plan), regions=selectors.region_names()
+    )
+    if problems:
+        raise ImportRejected(problems)
+    return _figures_save(rows, indicators=indicators, user=user, approve=approve, reason=f"import {filename}")
+
+
+@transaction.atomic
+def _figures_save(rows, *, indicators, user, approve, reason):
+    regions = {r.name: r for r in Region.objects.all()}
+    codes = {row.indicator for row in rows}
+    existing = {
+        (f.indicator_id, f.region_id, f.year, f.measure, f.stage): f
+        for f in Figure.objects.select_for_update().filter(indicator__code__in=codes)
+    }
+    now, summary = timezone.now(), ImportSummary()
+    status = Figure.Status.APPROVED if approve else Figure.Status.SUBMITTED
+    reviewed = {"reviewed_by": user, "reviewed_at": now} if approve else {"reviewed_by": None, "reviewed_at": None}
+    created, replaced, touched = [], [], set()
+    for row in rows:
+        indicator = indicators[row.indicator]
+        region = regions[row.region] if row.region else None
+        key = (indicator.pk, region.pk if region else None, row.year, row.measure, row.stage)
+        figure = existing.get(key)
+        if figure is None:
+            created.append(
+                Figure(
+                    indicator=indicator,
+                    region=region,
+                    year=row.year,
+                    measure=row.measure,
+                    stage=row.stage,
+                    value=row.value,
+                    note=row.note,
+                    status=status,
+                    entered_by=user,
+                    **reviewed,
+                )
+            )
+        elif figure.value == row.value and figure.note == row.note and figure.status == status:
+            summary.unchanged += 1
+            continue
+        else:
+            was_approved = figure.status == Figure.Status.APPROVED
+            figure.value, figure.note, figure.status, figure.entered_by = row.value, row.note, status, user
+            figure.reviewed_by, figure.reviewed_at = reviewed["reviewed_by"], reviewed["reviewed_at"]
+            figure.revision += 1
+            replaced.append(figure)
+            if was_approved:
+                touched.add(indicator.pk)
+        if approve:
+            touched.add(indicator.pk)
+    bulk_create_with_history(created, Figure, default_user=user, default_change_reason=reason)
+    fields = ["value", "note", "status", "entered_by", "reviewed_by", "reviewed_at", "revision", "updated_at"]
+    for figure in replaced:
+        figure.updated_at = now
+    bulk_update_with_history(replaced, Figure, fields, default_user=user, default_change_reason=reason)
+    summary.created, summary.replaced, summary.indicator_ids = len(created), len(replaced), touched
+    figures_changed(indicator_ids=touched)
+    return summary
+
+
+def figures_changed(*, indicator_ids):
+    """Approved figures of these indicators changed: recompute them once the transaction commits."""
+    ids = sorted(indicator_ids)
+    if ids:
+        transaction.on_commit(lambda: _dispatch_recompute(ids))
+
+
+def _dispatch_recompute(ids):
+    from .tasks import recompute_indicators  # tasks import this module
+
+    try:
+        recompute_indicators.delay(ids)
+    except BrokerError:
+        # The figures are saved; the nightly recompute will catch up. Say so loudly in the log.
+        logger.exception("Could not queue the recompute of indicators %s", ids)
+
+
+# --- Progress results --------------------------------------------------------------------------------
+
+BATCH_SIZE = 5000  # indicators per transaction in a full recompute
+
+
+def progress_recompute(*, indicator_ids=None, on_progress=None):
+    """Recomputes the results of the given indicators (all when None) from their approved figures.
+
+    Works in batches of indicators, each in one transaction that locks its indicators' rows, so two
+    recomputes of the same indicator run one after the other and the second writes the same rows.
+    `on_progress(done, total)` is called after each batch. Returns the number of results written."""
+    ids = selectors.indicator_ids(indicator_ids)
+    written = 0
+    for start in range(0, len(ids), BATCH_SIZE):
+        written += _recompute_batch(ids[start : start + BATCH_SIZE])
+        if on_progress:
+            on_progress(min(start + BATCH_SIZE, len(ids)), len(ids))
+    return written
+
+
+@transaction.atomic
+def _recompute_batch(ids):
+    list(Indicator.objects.select_for_update().filter(pk__in=ids).order_by("pk").values_list("pk", flat=True))
+    results = progress.compute(
+        selectors.indicators_frame(ids), selectors.figures_frame(ids), selectors.trajectory_frame(ids)
+    )
+    Result.objects.filter(indicator_id__in=ids).delete()
+    _results_write(results)
+    return len(results)
+
+
+def _results_write(results):
+    """Writes the engine's frame: COPY on PostgreSQL (bulk and fast), bulk_create elsewhere."""
+    frame = _results_rows(results)
+    if connection.vendor == "postgresql":
+        frame["inputs"] = frame["inputs"].map(json.dumps)
+        frame["computed_at"] = frame["computed_at"].iloc[0].isoformat() if len(frame) else None
+        buffer = io.StringIO()
+        frame.to_csv(buffer, sep="\t", header=False, index=False, na_rep="\\N")
+        columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
+        with connection.cursor() as cursor, cursor.cursor.copy(
+            f"COPY {Result._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, DELIMITER E'\\t', NULL '\\N')"
+        ) as copy:
+            copy.write(buffer.getvalue())
+        return
+    frame = frame.astype(object).where(frame.notna(), None)
+    Result.objects.bulk_create(
+        (Result(**row) for row in frame.to_dict("records")), batch_size=1000
+    )
+
+
+def _results_rows(results):
+    """The engine's columns as the table's: region 0 becomes NULL, energy components go into `inputs`."""
+    frame = results[progress.RESULT_COLUMNS].copy()
+    frame["region_id"] = frame["region_id"].astype("Int64").replace(progress.CITY, pd.NA)
+    frame["source"] = frame["source"].fillna("")
+    frame["inputs"] = _component_inputs(results)
+    frame["computed_at"] = timezone.now()
+    for column in ["indicator_id", "year"]:
+        frame[column] = frame[column].astype("int64")
+    return frame
+
+
+def _component_inputs(results):
+    """The energy components as a dict, only on the (few) rows that have any; empty elsewhere."""
+    inputs = pd.Series([{} for _ in range(len(results))], index=results.index, dtype=object)
+    components = results[progress.COMPONENT_COLUMNS]
+    has_any = components[list(kinds.COMPONENT_MEASURES)].notna().any(axis=1)
+    for index, row in components[has_any].iterrows():
+        inputs[index] = {k: v for k, v in row.items() if not np.isnan(v)}
+    return inputs
