@@ -6,7 +6,6 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-
 from simple_history.models import HistoricalRecords
 
 from departments.models import BilingualName, Department, Region, localized

@@ -148,7 +148,9 @@ def figures_frame(ids):
 def trajectory_frame(ids):
     rows = [
         (pk, int(year), float(value))
-        for pk, trajectory in Indicator.objects.filter(pk__in=ids).exclude(trajectory={}).values_list("pk", "trajectory")
+        for pk, trajectory in Indicator.objects.filter(pk__in=ids)
+        .exclude(trajectory={})
+        .values_list("pk", "trajectory")
         for year, value in trajectory.items()
     ]
     return pd.DataFrame(rows, columns=progress.TRAJECTORY_COLUMNS)

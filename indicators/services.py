@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
-from django.db.models import Q
 from django.utils import timezone
 from kombu.exceptions import OperationalError as BrokerError
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
@@ -333,15 +332,16 @@ def _results_write(results):
         buffer = io.StringIO()
         frame.to_csv(buffer, sep="\t", header=False, index=False, na_rep="\\N")
         columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
-        with connection.cursor() as cursor, cursor.cursor.copy(
-            f"COPY {Result._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, DELIMITER E'\\t', NULL '\\N')"
-        ) as copy:
+        with (
+            connection.cursor() as cursor,
+            cursor.cursor.copy(
+                f"COPY {Result._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, DELIMITER E'\\t', NULL '\\N')"
+            ) as copy,
+        ):
             copy.write(buffer.getvalue())
         return
     frame = frame.astype(object).where(frame.notna(), None)
-    Result.objects.bulk_create(
-        (Result(**row) for row in frame.to_dict("records")), batch_size=1000
-    )
+    Result.objects.bulk_create((Result(**row) for row in frame.to_dict("records")), batch_size=1000)
 
 
 def _results_rows(results):

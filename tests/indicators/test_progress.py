@@ -297,9 +297,7 @@ def test_recomputing_gives_the_same_frame():
 
 def _frame(figures):
     return [
-        (1, 0, y, measure, value[1], value[0])
-        for y, values in figures.items()
-        for measure, value in values.items()
+        (1, 0, y, measure, value[1], value[0]) for y, values in figures.items() for measure, value in values.items()
     ]
 
 

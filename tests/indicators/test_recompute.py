@@ -136,7 +136,7 @@ def test_trajectory_on_the_indicator(plan):
 
 
 def test_approving_through_the_import_recomputes_on_commit(cod, django_capture_on_commit_callbacks, tmp_path):
-    data = "indicator,region,year,value\nCOD,,2021,700\n".encode()
+    data = b"indicator,region,year,value\nCOD,,2021,700\n"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         services.figures_import(data=data, filename="cod.csv", approve=True)
     assert len(callbacks) == 1

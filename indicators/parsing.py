@@ -1,0 +1,558 @@
+"""Reads an uploaded figures file (CSV or XLSX) and validates its rows. Pure: no Django, no models.
+
+`read_table` turns the uploaded bytes into a DataFrame of strings with canonical column names, indexed by the
+line number the user sees (header = 1, first data row = 2). `parse_figures` checks every row against the plan's
+indicators and regions and returns the good rows together with every problem found.
+
+Line numbers count records as a spreadsheet shows them: in a CSV file a quoted cell holding a line break stays one
+record, as it is one row when the file is opened in Excel or WPS.
+"""
+
+import csv
+import io
+import math
+import os
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+
+import pandas
+
+from indicators import kinds
+
+MAX_ROWS = 20_000  # more data rows than this: refused
+NOTE_MAX_LENGTH = 2000
+# Figure.value is a DecimalField(max_digits=20, decimal_places=6): at most 14 digits before the point.
+VALUE_DECIMAL_PLACES = 6
+VALUE_LIMIT = Decimal(10) ** 14
+
+COLUMNS = ("indicator", "region", "year", "value", "measure", "stage", "note")
+REQUIRED_COLUMNS = ("indicator", "year", "value")
+# The columns where a cell starting with "=" is refused as a formula (the note is free text).
+FORMULA_COLUMNS = ("indicator", "region", "year", "value", "measure", "stage")
+# Header names (compared after stripping and case-folding) and the canonical column each stands for.
+HEADER_ALIASES = {
+    **{name: name for name in COLUMNS},
+    "指标": "indicator",
+    "指标代码": "indicator",
+    "地区": "region",
+    "区域": "region",
+    "年份": "year",
+    "年度": "year",
+    "数值": "value",
+    "值": "value",
+    "计量": "measure",
+    "口径": "measure",
+    "阶段": "stage",
+    "备注": "note",
+}
+# A region cell naming the whole city (compared case-folded); an empty cell means the same.
+CITY_NAMES = {"", "全市", "city", "whole city"}
+STAGE_NAMES = {
+    "preliminary": kinds.PRELIMINARY,
+    "初步": kinds.PRELIMINARY,
+    "初步核算": kinds.PRELIMINARY,
+    "final": kinds.FINAL,
+    "最终": kinds.FINAL,
+    "最终核实": kinds.FINAL,
+    "正式": kinds.FINAL,
+}
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, and password-protected workbooks
+_BINARY_MAGICS = (b"MZ", b"\x7fELF", b"%PDF", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+_UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+_CSV_EXTENSIONS = {"", ".csv", ".txt", ".tsv"}
+_XLSX_EXTENSIONS = {".xlsx", ".xlsm"}
+_UNNAMED = re.compile(r"Unnamed: \d+(_level_\d+)?")
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
+_GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", re.ASCII)  # 1,234,567.8; a lone "1,5" is not grouped
+_SPACES = re.compile(r"\s+")
+_QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.')
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    kind: str  # one of the kinds in indicators.kinds
+    unit: str  # e.g. "%", "吨"
+    by_region: bool  # may have per-region figures
+    components: bool  # accepts the energy component measures (kinds.measures(kind, components=...))
+    first_year: int  # the indicator's baseline year
+    last_year: int  # the plan's end year
+
+
+@dataclass(frozen=True)
+class Problem:
+    line: int | None  # as the user sees it: header = 1, first data row = 2; None for file-level problems
+    column: str | None  # a canonical column name, or None
+    message: str  # an English template marked with kinds.gettext_noop, with %(name)s placeholders
+    params: dict = field(default_factory=dict)  # values for the placeholders (plain str/int)
+
+    def text(self, message=None):
+        """The problem as one English line; `message` is an already translated template, if any."""
+        template = self.message if message is None else message
+        body = template % self.params if self.params else template
+        where = []
+        if self.line is not None:
+            where.append(f"line {self.line}")
+        if self.column is not None:
+            where.append(f"column {self.column}")
+        return f"{', '.join(where)}: {body}" if where else body
+
+    def __str__(self):
+        return self.text()
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    indicator: str  # indicator code as in IndicatorSpec.code
+    region: str | None  # canonical region name, None = the whole city
+    year: int
+    measure: str  # a measure from indicators.kinds
+    value: Decimal
+    stage: str  # kinds.PRELIMINARY or kinds.FINAL
+    note: str
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read (empty, unknown format, bad encoding, missing columns, too many rows)."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def _file_problem(message, **params):
+    return FileProblem(Problem(None, None, message, params))
+
+
+# Reading ---------------------------------------------------------------------------------------------------------
+
+
+def read_table(data: bytes, filename: str) -> pandas.DataFrame:
+    """The file's data rows as strings, columns renamed to the canonical names, indexed by line number ("line").
+
+    Entirely blank rows are dropped; the others keep the line number the user sees. Raises FileProblem when the
+    file as a whole cannot be used.
+    """
+    extension = os.path.splitext(filename or "")[1].lower()
+    if not data.strip():
+        raise _file_problem(kinds.gettext_noop("The file contains no rows."))
+    if data.startswith(_ZIP_MAGIC):
+        header, lines, rows = _read_xlsx(data)
+    elif data.startswith(_OLE_MAGIC) or extension == ".xls":
+        raise _file_problem(
+            kinds.gettext_noop(
+                "Old Excel (.xls) workbooks and password-protected workbooks cannot be read; save the file as an "
+                "Excel workbook (.xlsx) without a password, or as CSV."
+            )
+        )
+    elif extension not in _CSV_EXTENSIONS or _looks_binary(data):
+        raise _file_problem(kinds.gettext_noop("The file is neither a CSV file nor an Excel (.xlsx) workbook."))
+    else:
+        header, lines, rows = _read_csv(_decode(data))
+    return _frame(header, lines, rows)
+
+
+def _looks_binary(data):
+    if data.startswith(_UTF16_BOMS):
+        return False
+    return data.startswith(_BINARY_MAGICS) or b"\x00" in data
+
+
+def _decode(data):
+    if data.startswith(_UTF16_BOMS):
+        encodings = ("utf-16",)  # Excel's "Unicode text"
+    else:
+        encodings = ("utf-8-sig", "gb18030")  # gb18030 covers GBK, what Chinese Excel writes
+    for encoding in encodings:
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise _file_problem(kinds.gettext_noop("The file's text encoding is not recognised; save it as CSV UTF-8."))
+
+
+def _read_csv(text):
+    """(header cells, line numbers, data rows as lists of strings) of a CSV text."""
+    if not text.strip():
+        raise _file_problem(kinds.gettext_noop("The file contains no rows."))
+    first_line = text.split("\n", 1)[0]
+    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    malformed = kinds.gettext_noop("The CSV file cannot be read; check for a quotation mark that is not closed.")
+    try:
+        header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    except csv.Error as error:
+        raise _file_problem(malformed) from error
+    if not header:
+        raise _file_problem(_blank_header_message())
+    width = len(header)
+    try:
+        # header=None with usecols: a data row with more cells than the header (a trailing comma) is not an error.
+        raw = pandas.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            names=range(width),
+            usecols=range(width),
+            index_col=False,
+            dtype=str,
+            keep_default_na=False,
+            skip_blank_lines=False,
+        )
+    except (pandas.errors.ParserError, csv.Error, ValueError) as error:
+        raise _file_problem(malformed) from error
+    values = raw.to_numpy().tolist()
+    # Row i of the file (header = row 0) is line i + 1; pandas keeps blank lines as rows here.
+    return values[0], range(2, len(values) + 1), values[1:]
+
+
+def _read_xlsx(data):
+    """(header cells, line numbers, data rows as lists of strings) of the first sheet of a workbook."""
+    import openpyxl  # imported here: CSV uploads do not need it
+
+    try:
+        # data_only=False: a formula cell reads as its "=..." text, so it can be refused like in a CSV file.
+        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
+    except Exception as error:  # a damaged file can fail in many ways inside zipfile, openpyxl or the XML parser
+        raise _file_problem(_damaged_message()) from error
+    try:
+        if not workbook.worksheets:
+            raise _file_problem(kinds.gettext_noop("The file contains no rows."))
+        sheet = workbook.worksheets[0]
+        sheet.reset_dimensions()  # the declared dimensions can be wrong; let openpyxl find the real extent
+        header = None
+        lines, rows = [], []
+        data_rows = 0
+        for line, cells in enumerate(sheet.iter_rows(), start=1):
+            if header is None:
+                header = [_cell_text(cell) for cell in cells]
+                while header and not header[-1].strip():
+                    header.pop()
+                width = len(header)
+                continue
+            texts = [_cell_text(cell) for cell in cells[:width]]
+            if not any(text.strip() for text in texts):
+                continue
+            data_rows += 1
+            if data_rows > MAX_ROWS:
+                raise _too_many_rows()
+            lines.append(line)
+            rows.append(texts + [""] * (width - len(texts)))
+    except FileProblem:
+        raise
+    except Exception as error:
+        raise _file_problem(_damaged_message()) from error
+    finally:
+        workbook.close()
+    if header is None:
+        raise _file_problem(kinds.gettext_noop("The file contains no rows."))
+    return header, lines, rows
+
+
+def _damaged_message():
+    return kinds.gettext_noop("The Excel workbook cannot be opened; it may be damaged. Save it again as .xlsx.")
+
+
+def _blank_header_message():
+    return kinds.gettext_noop("The first line is empty; it must be the header row with the column names.")
+
+
+def _too_many_rows():
+    return _file_problem(
+        kinds.gettext_noop("The file has more than %(limit)s data rows; split it into smaller files."), limit=MAX_ROWS
+    )
+
+
+def _cell_text(cell):
+    """A workbook cell as the text a CSV export of it would hold (numbers as pandas.read_excel shows them)."""
+    value = cell.value
+    if value is None:
+        return ""
+    if type(value) is str:  # text, or a formula's "=..." text
+        return value
+    if cell.data_type == "f":  # an array formula
+        text = str(getattr(value, "text", "") or "")
+        return text if text.startswith("=") else "=" + text
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        if isinstance(value, float) and not math.isfinite(value):
+            return str(value)
+        if _is_percent_format(cell.number_format):
+            # Shown as 35% and stored as 0.35: keep what the user sees.
+            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+            return _plain(number * 100) + "%"
+        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))  # 2021, not 2021.0
+        return repr(value)  # the shortest text that gives the same number: 0.35, not 0.34999999999999998
+    if isinstance(value, datetime | date | time):
+        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
+    return str(value)
+
+
+def _is_percent_format(number_format):
+    return "%" in _QUOTED_OR_ESCAPED.sub("", number_format or "")
+
+
+def _plain(number):
+    """2021 for 2021.0, 0.35 for 0.35, 0.0000001 for 1e-07: no exponent, no trailing zeros."""
+    if number == number.to_integral_value():
+        return str(int(number)) if number.adjusted() < 30 else format(number, "f")
+    return format(number.normalize(), "f")
+
+
+def _frame(header, lines, rows):
+    """The DataFrame of the canonical columns, blank rows dropped, indexed by line number."""
+    positions = _header_positions([str(cell) for cell in header])
+    kept_lines, kept_rows = [], []
+    for line, row in zip(lines, rows, strict=True):
+        picked = [row[position] if position < len(row) else "" for position in positions.values()]
+        if any(cell.strip() for cell in picked):
+            kept_lines.append(line)
+            kept_rows.append(picked)
+    if not kept_rows:
+        raise _file_problem(kinds.gettext_noop("The file contains no data rows below the header row."))
+    if len(kept_rows) > MAX_ROWS:
+        raise _too_many_rows()
+    frame = pandas.DataFrame(kept_rows, columns=list(positions), index=pandas.Index(kept_lines, name="line"))
+    return frame.astype(str)
+
+
+def _header_positions(header):
+    """Canonical column name -> position in the header row; unknown and blank headers are ignored."""
+    names = [_header_name(cell) for cell in header]
+    if not any(names):
+        raise _file_problem(_blank_header_message())
+    positions = {}
+    for position, name in enumerate(names):
+        column = HEADER_ALIASES.get(name)
+        if column is None:
+            continue
+        if column in positions:
+            raise _file_problem(kinds.gettext_noop("The column %(column)s appears more than once."), column=column)
+        positions[column] = position
+    missing = [column for column in REQUIRED_COLUMNS if column not in positions]
+    if missing:
+        raise _file_problem(
+            kinds.gettext_noop("Required columns are missing: %(columns)s."), columns=", ".join(missing)
+        )
+    return positions
+
+
+def _header_name(cell):
+    name = unicodedata.normalize("NFKC", cell).strip().casefold()
+    return "" if _UNNAMED.fullmatch(cell.strip()) else name
+
+
+# Validating ------------------------------------------------------------------------------------------------------
+
+
+def parse_figures(
+    frame, *, indicators: dict[str, IndicatorSpec], regions: dict[str, str]
+) -> tuple[list[Row], list[Problem]]:
+    """Validates every row of a `read_table` frame; returns the good rows and all the problems found.
+
+    `indicators` maps indicator codes to their specs; `regions` maps every accepted region name or alias to its
+    canonical name. The frame's index holds the line numbers. A row with any problem is not returned.
+    """
+    indicators_folded = {code.casefold(): spec for code, spec in indicators.items()}
+    regions_folded = {name.strip().casefold(): canonical for name, canonical in regions.items()}
+    size = len(frame)
+
+    def column(name):
+        return [_text(cell) for cell in frame[name].tolist()] if name in frame.columns else [""] * size
+
+    cells = zip(frame.index.tolist(), *(column(name) for name in COLUMNS), strict=True)
+    rows, problems = [], []
+    seen = {}  # (indicator, region, year, measure, stage) -> line of its first row
+    for line, indicator_text, region_text, year_text, value_text, measure_text, stage_text, note in cells:
+        line = int(line)
+        found = []  # this row's problems
+
+        def problem(column, message, params=None, found=found, line=line):
+            found.append(Problem(line, column, message, params or {}))
+
+        texts = (indicator_text, region_text, year_text, value_text, measure_text, stage_text)
+        formulas = set()
+        if "=" in {text[:1] for text in texts}:
+            formulas = {name for name, text in zip(FORMULA_COLUMNS, texts, strict=True) if text.startswith("=")}
+            for name in sorted(formulas, key=COLUMNS.index):
+                problem(name, kinds.gettext_noop("Formulas are not accepted; enter the value."))
+
+        spec = None
+        indicator_ok = "indicator" not in formulas
+        if indicator_ok:
+            if not indicator_text:
+                indicator_ok = False
+                problem("indicator", kinds.gettext_noop("The indicator code is required."))
+            else:
+                spec = indicators.get(indicator_text) or indicators_folded.get(indicator_text.casefold())
+                if spec is None:
+                    indicator_ok = False
+                    problem("indicator", kinds.gettext_noop("Unknown indicator %(code)s."), {"code": indicator_text})
+
+        region = None
+        region_ok = "region" not in formulas
+        if region_ok and region_text.casefold() not in CITY_NAMES:
+            region = regions.get(region_text) or regions_folded.get(region_text.casefold())
+            if region is None:
+                region_ok = False
+                problem("region", kinds.gettext_noop("Unknown region %(name)s."), {"name": region_text})
+            elif spec is not None and not spec.by_region:
+                region_ok = False
+                problem("region", kinds.gettext_noop("This indicator is not broken down by region."))
+
+        year = None
+        if "year" not in formulas:
+            year = _whole_number(year_text)
+            if year is None:
+                problem("year", kinds.gettext_noop("The year must be a whole number."))
+            elif spec is not None and not spec.first_year <= year <= spec.last_year:
+                problem(
+                    "year",
+                    kinds.gettext_noop("The year must lie between %(start)s and %(end)s."),
+                    {"start": spec.first_year, "end": spec.last_year},
+                )
+                year = None
+
+        measure = None
+        if "measure" not in formulas:
+            allowed = kinds.measures(spec.kind, components=spec.components) if spec else kinds.ALL_MEASURES
+            name = re.sub(r"[\s-]+", "_", measure_text.casefold())
+            if not name:
+                measure = kinds.default_measure(spec.kind) if spec else None
+            elif name not in kinds.ALL_MEASURES:
+                problem(
+                    "measure",
+                    kinds.gettext_noop("Unknown measure %(measure)s; use one of: %(allowed)s."),
+                    {"measure": measure_text, "allowed": ", ".join(allowed)},
+                )
+            elif spec is not None and not kinds.measure_fits(spec.kind, name, components=spec.components):
+                problem(
+                    "measure",
+                    kinds.gettext_noop("The measure %(measure)s does not fit this indicator; use one of: %(allowed)s."),
+                    {"measure": name, "allowed": ", ".join(allowed)},
+                )
+            else:
+                measure = name
+
+        stage = None
+        if "stage" not in formulas:
+            stage = STAGE_NAMES.get(stage_text.casefold()) if stage_text else kinds.FINAL
+            if stage is None:
+                problem(
+                    "stage",
+                    kinds.gettext_noop("Unknown stage %(stage)s; use preliminary or final."),
+                    {"stage": stage_text},
+                )
+
+        value = None
+        if "value" not in formulas:
+            value = _value(value_text, spec, measure, problem)
+
+        if len(note) > NOTE_MAX_LENGTH:
+            problem(
+                "note",
+                kinds.gettext_noop("The note may have at most %(limit)s characters."),
+                {"limit": NOTE_MAX_LENGTH},
+            )
+
+        if indicator_ok and region_ok and None not in (year, measure, stage):
+            key = (spec.code, region, year, measure, stage)
+            if key in seen:
+                problem(
+                    None,
+                    kinds.gettext_noop("Same indicator, region, year and measure as line %(other)s."),
+                    {"other": seen[key]},
+                )
+            else:
+                seen[key] = line
+
+        if found:
+            problems.extend(found)
+        else:
+            rows.append(Row(line, spec.code, region, year, measure, value, stage, note))
+    return rows, problems
+
+
+def _text(cell):
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return ""
+    return str(cell).strip()
+
+
+def _normalise_number(text):
+    """Full-width digits and signs to ASCII, spaces removed."""
+    if not text.isascii():
+        text = unicodedata.normalize("NFKC", text).replace("\u2212", "-")
+    return _SPACES.sub("", text) if " " in text or not text.isascii() else text
+
+
+def _decimal(text):
+    """The finite Decimal that `text` spells, or None."""
+    if not _NUMBER.fullmatch(text):
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        return None
+    return number if number.is_finite() else None
+
+
+def _whole_number(text):
+    """The int that `text` spells ("2021", "2021.0"), or None."""
+    number = _decimal(_normalise_number(text))
+    if number is None or number.adjusted() > 8 or number != number.to_integral_value():
+        return None
+    return int(number)
+
+
+def _percent_measure(spec, measure):
+    if measure in (kinds.PERCENT_COMPLETE, kinds.CHANGE_RATE):
+        return True
+    return measure == kinds.LEVEL and spec.unit in kinds.PERCENT_UNITS
+
+
+def _value(text, spec, measure, problem):
+    """The row's value, or None after reporting why it cannot be used."""
+    text = _normalise_number(text)
+    percent = text.endswith("%")
+    if percent:
+        text = text[:-1]
+    if _GROUPED.fullmatch(text):
+        text = text.replace(",", "")
+    value = _decimal(text)
+    if value is None:
+        problem("value", kinds.gettext_noop("The value must be a number."))
+        return None
+    if abs(value) >= VALUE_LIMIT:
+        problem("value", kinds.gettext_noop("The value is too large."))
+        return None
+    if value != value.quantize(Decimal(1).scaleb(-VALUE_DECIMAL_PLACES)):
+        problem(
+            "value",
+            kinds.gettext_noop("The value may have at most %(places)s decimal places."),
+            {"places": VALUE_DECIMAL_PLACES},
+        )
+        return None
+    if spec is None or measure is None:
+        return value
+    if percent and not _percent_measure(spec, measure):
+        problem(
+            "value",
+            kinds.gettext_noop("A percentage is not accepted for this measure; enter the value in %(unit)s."),
+            {"unit": spec.unit},
+        )
+        return None
+    message = kinds.value_problem(
+        kind=spec.kind, unit=spec.unit, measure=measure, value=value, components=spec.components
+    )
+    if message:
+        problem("value", message)
+        return None
+    return value
