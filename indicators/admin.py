@@ -1,11 +1,18 @@
 from django.contrib import admin
+from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Figure, Indicator, Plan, Task, TaskResponsibility
+from .models import Figure, Indicator, Plan, Result, Task, TaskResponsibility
+from .services import figures_changed
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "document_number", "adopted_on", "baseline_year", "target_year", "has_demo_data"]
+    list_display = ["name", "document_number", "adopted_on", "baseline_year", "target_year", "green_ratio"]
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if "green_ratio" in form.changed_data:  # every indicator without its own threshold
+            figures_changed(indicator_ids=Indicator.objects.filter(task__plan=obj).values_list("pk", flat=True))
 
 
 class TaskResponsibilityInline(admin.TabularInline):
@@ -28,12 +35,49 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "name", "name_en", "source_text"]
     list_select_related = ["task"]
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        figures_changed(indicator_ids=[obj.pk])  # targets, thresholds or trajectory may have changed
+
 
 @admin.register(Figure)
-class FigureAdmin(admin.ModelAdmin):
-    list_display = ["indicator", "region", "year", "measure", "value", "status", "entered_by", "updated_at"]
-    list_filter = ["status", "year", "measure", "region"]
+class FigureAdmin(SimpleHistoryAdmin):
+    list_display = ["indicator", "region", "year", "measure", "stage", "value", "status", "revision", "updated_at"]
+    list_filter = ["status", "stage", "year", "measure", "region"]
     search_fields = ["indicator__code", "indicator__name", "source", "note"]
-    list_select_related = ["indicator", "region", "entered_by"]
+    list_select_related = ["indicator", "region"]
     ordering = ["indicator__position", "region__position", "year"]
     raw_id_fields = ["entered_by", "reviewed_by"]
+    readonly_fields = ["revision"]
+
+    def save_model(self, request, obj, form, change):
+        if change and form.changed_data:
+            obj.revision += 1
+        super().save_model(request, obj, form, change)
+        # Approved figures feed the results; so does one that was approved a moment ago.
+        if obj.status == Figure.Status.APPROVED or "status" in form.changed_data:
+            figures_changed(indicator_ids=[obj.indicator_id])
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        figures_changed(indicator_ids=[obj.indicator_id])
+
+
+@admin.register(Result)
+class ResultAdmin(admin.ModelAdmin):
+    """Read-only: results are computed, never entered."""
+
+    list_display = ["indicator", "region", "year", "status", "rule", "achieved", "expected", "computed_at"]
+    list_filter = ["status", "rule", "year", "region"]
+    search_fields = ["indicator__code", "indicator__name"]
+    list_select_related = ["indicator", "region"]
+    ordering = ["indicator__position", "region__position", "year"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

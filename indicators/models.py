@@ -1,9 +1,13 @@
 """What the plan asks for: the plan, its tasks, its indicators, and the yearly figures entered against them."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import F, Prefetch, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -29,6 +33,7 @@ class Plan(BilingualName, models.Model):
         max_digits=4,
         decimal_places=3,
         default=1,
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("On schedule (green) when the achieved share reaches this multiple of the expected share."),
     )
 
@@ -151,6 +156,7 @@ class Indicator(BilingualName, models.Model):
         decimal_places=3,
         null=True,
         blank=True,
+        validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("Overrides the plan's threshold for this indicator when set."),
     )
     trajectory = models.JSONField(
@@ -179,6 +185,21 @@ class Indicator(BilingualName, models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        # The trajectory is typed in by hand in the admin: refuse what the engine could not read.
+        if not isinstance(self.trajectory, dict):
+            raise ValidationError({"trajectory": _('Enter an object of years and values, e.g. {"2021": 3.0}.')})
+        for year, value in self.trajectory.items():
+            if not (str(year).isdigit() and self.baseline_year < int(year) <= self.target_year):
+                raise ValidationError(
+                    {
+                        "trajectory": _("Trajectory years must lie after %(start)s and up to %(end)s.")
+                        % {"start": self.baseline_year, "end": self.target_year}
+                    }
+                )
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise ValidationError({"trajectory": _("Trajectory values must be numbers.")})
 
     @property
     def display_unit(self):
@@ -346,11 +367,26 @@ class Result(models.Model):
         RED = progress.RED, _("Off track")
         GREY = progress.GREY, _("No data")
 
+    # Results are derived data, rewritten in bulk by every recompute: no database foreign-key checks
+    # (deferred checks cost more than the write itself at national scale; Django still cascades
+    # deletes) and no index of their own (the unique index below leads with the indicator).
     indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="results"
+        Indicator,
+        verbose_name=_("indicator"),
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
     )
     region = models.ForeignKey(
-        Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.CASCADE, related_name="results"
+        Region,
+        verbose_name=_("region"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="results",
+        db_constraint=False,
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
@@ -373,11 +409,9 @@ class Result(models.Model):
         verbose_name = _("result")
         verbose_name_plural = _("results")
         constraints = [
+            # One result per indicator, region (0 = the city) and year, in one index.
             models.UniqueConstraint(
-                fields=["indicator", "year"], condition=Q(region__isnull=True), name="result_unique_city"
-            ),
-            models.UniqueConstraint(
-                fields=["indicator", "region", "year"], condition=Q(region__isnull=False), name="result_unique_region"
+                F("indicator"), Coalesce(F("region"), Value(0)), F("year"), name="result_unique_series_year"
             ),
             models.CheckConstraint(condition=Q(status__in=list(progress.STATUSES)), name="result_status_valid"),
         ]

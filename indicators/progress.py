@@ -124,7 +124,10 @@ def compute(indicators, figures, trajectory=None):
 
 def _latest_stage(figures):
     """A final figure supersedes the preliminary one for the same indicator, region, year and measure."""
-    figures = figures.assign(region_id=figures["region_id"].fillna(CITY).astype("int64"))
+    figures = figures.assign(
+        region_id=figures["region_id"].fillna(CITY).astype("int64"),
+        measure=figures["measure"].astype(pd.CategoricalDtype(_MEASURES)),
+    )
     figures = figures.sort_values("stage", key=lambda stage: stage != kinds.FINAL, kind="stable")
     return figures.drop_duplicates(["indicator_id", "region_id", "year", "measure"])
 
@@ -137,6 +140,8 @@ def _grid(indicators, figures):
 
     city = pd.DataFrame({"indicator_id": indicators["indicator_id"], "region_id": CITY})
     series = pd.concat([city, wide[["indicator_id", "region_id"]]]).drop_duplicates()
+    # Kinds as a categorical: the per-kind masks below compare a million rows several times each.
+    indicators = indicators.assign(kind=indicators["kind"].astype(pd.CategoricalDtype(list(kinds.MEASURES_BY_KIND))))
     series = series.merge(indicators, on="indicator_id")
 
     spans = (series["last_year"] - series["baseline_year"] + 1).clip(lower=0).to_numpy()

@@ -1,6 +1,5 @@
 """Writes that span models."""
 
-import io
 import json
 import logging
 from dataclasses import dataclass, field
@@ -16,7 +15,7 @@ from departments import roles
 from departments.models import Department, Region
 from departments.services import roles_ensure, user_upsert
 
-from . import kinds, parsing, progress, selectors
+from . import kinds, parsing, pgcopy, progress, selectors
 from .demo import demo_rows
 from .models import Figure, Indicator, Plan, Result, Task, TaskResponsibility
 
@@ -324,43 +323,46 @@ def _recompute_batch(ids):
 
 
 def _results_write(results):
-    """Writes the engine's frame: COPY on PostgreSQL (bulk and fast), bulk_create elsewhere."""
-    frame = _results_rows(results)
-    if connection.vendor == "postgresql":
-        frame["inputs"] = frame["inputs"].map(json.dumps)
-        frame["computed_at"] = frame["computed_at"].iloc[0].isoformat() if len(frame) else None
-        buffer = io.StringIO()
-        frame.to_csv(buffer, sep="\t", header=False, index=False, na_rep="\\N")
-        columns = ", ".join(connection.ops.quote_name(c) for c in frame.columns)
-        with (
-            connection.cursor() as cursor,
-            cursor.cursor.copy(
-                f"COPY {Result._meta.db_table} ({columns}) FROM STDIN WITH (FORMAT csv, DELIMITER E'\\t', NULL '\\N')"
-            ) as copy,
-        ):
-            copy.write(buffer.getvalue())
+    """Writes the engine's frame: binary COPY on PostgreSQL (see pgcopy), bulk_create elsewhere."""
+    now, inputs = timezone.now(), _component_inputs(results)
+    city = results["region_id"] == progress.CITY
+    if connection.vendor != "postgresql":
+        frame = results[progress.RESULT_COLUMNS].astype(object).where(results[progress.RESULT_COLUMNS].notna(), None)
+        frame["region_id"] = frame["region_id"].where(~city, None)
+        frame["source"] = frame["source"].fillna("")
+        rows = frame.to_dict("records")
+        Result.objects.bulk_create(
+            (Result(**row, inputs=json.loads(text), computed_at=now) for row, text in zip(rows, inputs, strict=True)),
+            batch_size=1000,
+        )
         return
-    frame = frame.astype(object).where(frame.notna(), None)
-    Result.objects.bulk_create((Result(**row) for row in frame.to_dict("records")), batch_size=1000)
+    columns = {
+        "indicator_id": pgcopy.int8(results["indicator_id"].to_numpy()),
+        "region_id": pgcopy.int8(results["region_id"].where(~city).to_numpy(dtype=float)),
+        "year": pgcopy.int2(results["year"].to_numpy()),
+        "status": pgcopy.text(results["status"]),
+        "rule": pgcopy.text(results["rule"]),
+        "source": pgcopy.text(results["source"].fillna("")),
+        **{name: pgcopy.float8(results[name].to_numpy(dtype=float)) for name in FLOAT_COLUMNS},
+        "inputs": pgcopy.jsonb(inputs),
+        "computed_at": pgcopy.timestamptz(int(now.timestamp() * 1_000_000), len(results)),
+    }
+    names = ", ".join(connection.ops.quote_name(name) for name in columns)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {Result._meta.db_table} ({names}) FROM STDIN WITH (FORMAT binary)") as copy,
+    ):
+        copy.write(pgcopy.encode(list(columns.values())))
 
 
-def _results_rows(results):
-    """The engine's columns as the table's: region 0 becomes NULL, energy components go into `inputs`."""
-    frame = results[progress.RESULT_COLUMNS].copy()
-    frame["region_id"] = frame["region_id"].astype("Int64").replace(progress.CITY, pd.NA)
-    frame["source"] = frame["source"].fillna("")
-    frame["inputs"] = _component_inputs(results)
-    frame["computed_at"] = timezone.now()
-    for column in ["indicator_id", "year"]:
-        frame[column] = frame[column].astype("int64")
-    return frame
+FLOAT_COLUMNS = ["baseline", "previous", "current", "value", "achieved", "expected", "required_per_year", "projected"]
 
 
 def _component_inputs(results):
-    """The energy components as a dict, only on the (few) rows that have any; empty elsewhere."""
-    inputs = pd.Series([{} for _ in range(len(results))], index=results.index, dtype=object)
+    """The energy components as JSON, only on the (few) rows that have any; `{}` elsewhere."""
+    inputs = pd.Series("{}", index=results.index, dtype=object)
     components = results[progress.COMPONENT_COLUMNS]
     has_any = components[list(kinds.COMPONENT_MEASURES)].notna().any(axis=1)
     for index, row in components[has_any].iterrows():
-        inputs[index] = {k: v for k, v in row.items() if not np.isnan(v)}
+        inputs[index] = json.dumps({k: v for k, v in row.items() if not np.isnan(v)})
     return inputs

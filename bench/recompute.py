@@ -1,0 +1,175 @@
+"""Recompute benchmark: national-scale data on PostgreSQL, recompute time against plain read time.
+
+    .venv/bin/python bench/recompute.py            # 15,000 indicators x 10 regions x 5 years
+    .venv/bin/python bench/recompute.py --scale 0.1
+
+Works in its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/yingkou_bench),
+dropped and created afresh on each run. Prints the figures, and last a line `ratio: N.NN` (recompute time /
+time to read the same approved figures into a DataFrame). Goal: ratio <= 3 on 2 cores.
+"""
+
+import argparse
+import io
+import os
+import random
+import resource
+import sys
+import time
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import psycopg
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+INDICATORS, REGIONS, YEARS = 15_000, 10, (2020, 2021, 2022, 2023, 2024)
+KINDS = ["relative_reduction", "cumulative_total", "at_least", "at_most", "point_reduction", "milestone"]
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 15,000 indicators (default 1)")
+    parser.add_argument("--repeat", type=int, default=3, help="timed runs of each measurement; the best counts")
+    args = parser.parse_args()
+    url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yingkou_bench")
+    recreate_database(url)
+    setup_django(url)
+
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    indicators = max(1, int(INDICATORS * args.scale))
+    started = time.perf_counter()
+    figures = generate(indicators)
+    print(f"data: {indicators} indicators x {REGIONS} regions x {len(YEARS)} years = {figures} approved figures")
+    print(f"generate: {time.perf_counter() - started:.2f} s")
+
+    from indicators import selectors, services
+
+    ids = selectors.indicator_ids()
+    read = best(args.repeat, lambda: selectors.figures_frame(ids))
+    written = services.progress_recompute()
+    recompute = best(args.repeat, services.progress_recompute)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"results written: {written}")
+    print(f"read figures into a DataFrame: {read:.2f} s")
+    print(f"recompute everything: {recompute:.2f} s ({written / recompute:,.0f} results/s)")
+    print(f"peak memory: {peak:.0f} MiB")
+    print(f"ratio: {recompute / read:.2f}")
+
+
+def recreate_database(url):
+    name = urlsplit(url).path.lstrip("/")
+    admin_url = url.rsplit("/", 1)[0] + "/postgres"
+    with psycopg.connect(admin_url, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def setup_django(url):
+    os.environ.update(
+        DJANGO_SETTINGS_MODULE="yingkou_targets.settings",
+        DATABASE_URL=url,
+        DEBUG="0",
+        SECRET_KEY="bench-only-not-secret",
+        ALLOWED_HOSTS="localhost",
+    )
+    os.environ.pop("CELERY_BROKER_URL", None)
+    import django
+
+    django.setup()
+
+
+def generate(count):
+    """A plan, one task, `count` indicators of every kind, REGIONS regions, and every region's approved
+    figure for every year, written with COPY."""
+    from django.db import connection
+
+    from departments.models import Region
+    from indicators.models import Figure, Indicator, Plan, Task
+
+    plan = Plan.objects.create(
+        name="基准测试方案", document_number="bench", adopted_on="2022-11-16", baseline_year=2020, target_year=2025
+    )
+    task = Task.objects.create(plan=plan, code="bench", title="基准测试", text="")
+    regions = [Region.objects.create(name=f"基准区{n}", kind="district", position=n) for n in range(REGIONS)]
+    rng = random.Random(2025)
+    Indicator.objects.bulk_create(
+        Indicator(
+            code=f"BENCH_{n:05d}",
+            task=task,
+            section="bench",
+            name=f"基准指标{n}",
+            kind=KINDS[n % len(KINDS)],
+            unit="%",
+            baseline_year=2020,
+            target_year=2025,
+            target_value=TARGETS[KINDS[n % len(KINDS)]],
+            source_text="",
+            position=n,
+        )
+        for n in range(count)
+    )
+    buffer = io.StringIO()
+    rows = 0
+    for indicator_id, kind in Indicator.objects.values_list("pk", "kind"):
+        measure = MEASURE[kind]
+        for region in regions:
+            for year in YEARS:
+                if kind in ("cumulative_total", "milestone") and year == 2020:
+                    value = 0
+                else:
+                    value = VALUE[kind](rng, year - 2020)
+                buffer.write(f"{indicator_id}\t{region.pk}\t{year}\t{measure}\tfinal\t{value:.4f}\tapproved\t1\n")
+                rows += 1
+    columns = "indicator_id, region_id, year, measure, stage, value, status, revision"
+    table = Figure._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} ALTER COLUMN entered_at SET DEFAULT now()")
+        cursor.execute(f"ALTER TABLE {table} ALTER COLUMN updated_at SET DEFAULT now()")
+        cursor.execute(f"ALTER TABLE {table} ALTER COLUMN source SET DEFAULT ''")
+        cursor.execute(f"ALTER TABLE {table} ALTER COLUMN note SET DEFAULT ''")
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            copy.write(buffer.getvalue())
+        cursor.execute(f"ANALYZE {table}")
+    return rows
+
+
+TARGETS = {
+    "relative_reduction": 15.5,
+    "cumulative_total": 3472,
+    "at_least": 90,
+    "at_most": 10,
+    "point_reduction": 20,
+    "milestone": 100,
+}
+MEASURE = {
+    "relative_reduction": "level",
+    "cumulative_total": "amount",
+    "at_least": "level",
+    "at_most": "level",
+    "point_reduction": "level",
+    "milestone": "percent_complete",
+}
+VALUE = {
+    "relative_reduction": lambda rng, t: 0.8 * (1 - 0.03 * t * rng.uniform(0.5, 1.5)),
+    "cumulative_total": lambda rng, t: rng.uniform(30, 90),
+    "at_least": lambda rng, t: min(100, 80 + 2 * t * rng.uniform(0.3, 1.4)),
+    "at_most": lambda rng, t: max(0, 12 - 0.4 * t * rng.uniform(0.3, 1.4)),
+    "point_reduction": lambda rng, t: 60 - 4 * t * rng.uniform(0.3, 1.4),
+    "milestone": lambda rng, t: min(100, 20 * t * rng.uniform(0.6, 1.3)),
+}
+
+
+def best(repeat, function):
+    timings = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        timings.append(time.perf_counter() - started)
+    return min(timings)
+
+
+if __name__ == "__main__":
+    main()
