@@ -164,8 +164,8 @@ class Indicator(BilingualName, models.Model):
         default=dict,
         blank=True,
         help_text=_(
-            'Expected cumulative progress by year in the target\'s own terms, e.g. {"2021": 3.0} for a 3% '
-            "cumulative fall; replaces the default schedule for those years."
+            'Expected cumulative progress by year in the target\'s own terms, e.g. {"2021": 3.0} for a fall of '
+            "3 percent since the baseline year; replaces the default schedule for those years."
         ),
     )
     source_text = models.TextField(_("plan text"))

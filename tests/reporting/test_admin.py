@@ -73,9 +73,9 @@ def test_approving_a_figure_in_the_admin_recomputes_its_indicator(
 @pytest.mark.parametrize(
     ("trajectory", "message"),
     [
-        ('{"2019": 1.0}', "2020"),
-        ('{"2021": "three"}', "numbers"),
-        ("[1, 2]", "object"),
+        ('{"2019": 1.0}', "2020年之后"),
+        ('{"2021": "three"}', "数字"),
+        ("[1, 2]", "例如"),
     ],
 )
 def test_a_bad_trajectory_is_refused(client, administrator, trajectory, message):
