@@ -31,6 +31,9 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the 15,000 indicators (default 1)")
     parser.add_argument("--repeat", type=int, default=3, help="timed runs of each measurement; the best counts")
+    parser.add_argument(
+        "--unlogged", action="store_true", help="make the results table UNLOGGED first (what WAL costs the write)"
+    )
     args = parser.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yingkou_bench")
     recreate_database(url)
@@ -48,6 +51,11 @@ def main():
     from indicators import selectors, services
 
     ids = selectors.indicator_ids()
+    if args.unlogged:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("ALTER TABLE indicators_result SET UNLOGGED")
     read = best(args.repeat, lambda: selectors.figures_frame(ids))
     written = services.progress_recompute()
     recompute = best(args.repeat, services.progress_recompute)
@@ -56,7 +64,36 @@ def main():
     print(f"read figures into a DataFrame: {read:.2f} s")
     print(f"recompute everything: {recompute:.2f} s ({written / recompute:,.0f} results/s)")
     print(f"peak memory: {peak:.0f} MiB")
+    for phase, seconds in phases(ids).items():
+        print(f"  phase {phase}: {seconds:.2f} s")
     print(f"ratio: {recompute / read:.2f}")
+
+
+def phases(ids):
+    """One more recompute, timed piece by piece (the same calls progress_recompute makes, one batch)."""
+    from django.db import transaction
+
+    from indicators import progress, selectors, services
+    from indicators.models import Result
+
+    timings, started = {}, time.perf_counter()
+
+    def lap(name):
+        nonlocal started
+        timings[name] = time.perf_counter() - started
+        started = time.perf_counter()
+
+    with transaction.atomic():
+        frames = selectors.indicators_frame(ids), selectors.figures_frame(ids), selectors.trajectory_frame(ids)
+        lap("read")
+        results = progress.compute(*frames)
+        lap("compute")
+        Result.objects.filter(indicator_id__in=ids).delete()
+        lap("delete")
+        services._results_write(results)
+        lap("encode and COPY")
+    lap("commit")
+    return timings
 
 
 def recreate_database(url):
