@@ -251,7 +251,10 @@ def _figures_save(rows, *, indicators, user, approve, reason):
                     **reviewed,
                 )
             )
-        elif figure.value == row.value and figure.note == row.note and figure.status == status:
+        elif (
+            figure.value == row.value and figure.note == row.note and figure.status in (status, Figure.Status.APPROVED)
+        ):
+            # The same value again is no new revision, and never takes back an approval.
             summary.unchanged += 1
             continue
         else:

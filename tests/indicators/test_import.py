@@ -51,6 +51,20 @@ def test_reimport_replaces_the_value_as_a_new_revision(plan, administrator):
     assert Figure.objects.filter(indicator__code="COD").count() == 1
 
 
+def test_reimporting_for_review_does_not_take_back_an_approval(plan, administrator):
+    figures_import(data=GOOD, filename="official.csv", approve=True, user=administrator)
+    summary = figures_import(data=GOOD, filename="again.csv")
+    assert (summary.replaced, summary.unchanged) == (0, 5)
+    assert set(Figure.objects.values_list("status", flat=True)) == {"approved"}
+
+
+def test_command_needs_a_plan(db, tmp_path):
+    path = tmp_path / "figures.csv"
+    path.write_bytes(GOOD)
+    with pytest.raises(CommandError, match="load_plan"):
+        call_command("import_figures", str(path))
+
+
 def test_a_file_with_one_bad_row_saves_nothing(plan):
     bad = GOOD + b"COD,,2021,-5,,,\nNOPE,,2021,1,,,\nSTRAW_USE,,2019,90,,,\n"
     with pytest.raises(ImportRejected) as rejected:

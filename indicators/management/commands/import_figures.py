@@ -3,6 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from indicators.models import Plan
 from indicators.services import ImportRejected, figures_import
 
 
@@ -22,6 +23,8 @@ class Command(BaseCommand):
     def handle(self, *args, file, approve=False, user=None, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
+        if not Plan.objects.exists():
+            raise CommandError("No plan is loaded. Run `manage.py load_plan` first.")
         if user:
             try:
                 user = get_user_model().objects.get(username=user)
