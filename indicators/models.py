@@ -350,11 +350,6 @@ class Figure(models.Model):
                 raise ValidationError({"value": gettext(problem)})
 
 
-class ResultQuerySet(models.QuerySet):
-    def city(self):
-        return self.filter(region__isnull=True)
-
-
 class Result(models.Model):
     """An indicator's progress for one year, city-wide or for one region, as the engine computed it.
 
@@ -402,8 +397,6 @@ class Result(models.Model):
     projected = models.FloatField(_("projected at the target year"), null=True, blank=True)
     inputs = models.JSONField(_("further inputs"), default=dict, blank=True)
     computed_at = models.DateTimeField(_("computed at"))
-
-    objects = ResultQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("result")
