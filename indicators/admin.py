@@ -67,7 +67,7 @@ class FigureAdmin(SimpleHistoryAdmin):
 class ResultAdmin(admin.ModelAdmin):
     """Read-only: results are computed, never entered."""
 
-    list_display = ["indicator", "region", "year", "status", "rule", "achieved", "expected", "computed_at"]
+    list_display = ["indicator", "region", "year", "status", "explanation", "computed_at"]
     list_filter = ["status", "rule", "year", "region"]
     search_fields = ["indicator__code", "indicator__name"]
     list_select_related = ["indicator", "region"]
