@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
@@ -14,7 +14,7 @@ from simple_history.models import HistoricalRecords
 
 from departments.models import BilingualName, Department, Region, localized
 
-from . import kinds, progress
+from . import kinds, plausibility, progress, schedule
 from .formatting import number
 
 
@@ -36,6 +36,30 @@ class Plan(BilingualName, models.Model):
         validators=[MinValueValidator(Decimal("0.01"))],
         help_text=_("On schedule (green) when the achieved share reaches this multiple of the expected share."),
     )
+    # Figures for a year are due on this day of the following year (the plan's default: 31 March).
+    report_due_month = models.PositiveSmallIntegerField(
+        _("reporting deadline: month"), default=3, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    report_due_day = models.PositiveSmallIntegerField(
+        _("reporting deadline: day"), default=31, validators=[MinValueValidator(1), MaxValueValidator(31)]
+    )
+    # Plausibility checks at submission (plan 四(八): defence against falsified statistics).
+    jump_threshold = models.DecimalField(
+        _("year-on-year jump threshold"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.3"),
+        validators=[MinValueValidator(Decimal("0.01"))],
+        help_text=_("A change from last year larger than this share (0.3 = ±30%) is flagged for the reviewer."),
+    )
+    final_tolerance = models.DecimalField(
+        _("final against preliminary tolerance"),
+        max_digits=4,
+        decimal_places=3,
+        default=Decimal("0.1"),
+        validators=[MinValueValidator(Decimal("0.001"))],
+        help_text=_("A final figure further than this share from its preliminary figure is flagged."),
+    )
 
     class Meta:
         verbose_name = _("plan")
@@ -48,6 +72,16 @@ class Plan(BilingualName, models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.document_number}）"
+
+    def clean(self):
+        try:
+            schedule.report_deadline(self.baseline_year or 2020, self.report_due_month, self.report_due_day)
+        except ValueError:
+            raise ValidationError({"report_due_day": _("This day does not exist in that month.")}) from None
+
+    def report_deadline(self, year):
+        """The day the figures for `year` are due."""
+        return schedule.report_deadline(year, self.report_due_month, self.report_due_day)
 
 
 class TaskQuerySet(models.QuerySet):
@@ -206,6 +240,12 @@ class Indicator(BilingualName, models.Model):
         return localized(self.unit, self.unit_en)
 
     @property
+    def reporting_years(self):
+        """The years figures may be entered for: from the baseline to the plan's end (a milestone due
+        in 2023 may still be reported done in 2024, and that late completion is what pages must show)."""
+        return range(self.baseline_year, max(self.target_year, self.task.plan.target_year) + 1)
+
+    @property
     def target_label(self):
         """The target in words, e.g. 比2020年下降15.5% or ≥ 80%."""
         value, unit = number(self.target_value), self.display_unit
@@ -292,11 +332,15 @@ class Figure(models.Model):
         related_name="reviewed_figures",
     )
     reviewed_at = models.DateTimeField(_("reviewed at"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     source = models.CharField(_("source"), max_length=200, blank=True)
-    note = models.TextField(_("note"), blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("The submitter's comment for the reviewer."))
+    return_reason = models.TextField(_("reason for return"), blank=True)
+    # Plausibility findings at submission, as [{"code", "measure", "params"}]; see indicators.plausibility.
+    flags = models.JSONField(_("plausibility flags"), default=list, blank=True)
 
     # Every change is kept (who, when, old -> new, why): the plan asks for defence against falsified statistics.
-    history = HistoricalRecords(excluded_fields=["updated_at"])
+    history = HistoricalRecords(excluded_fields=["updated_at"], history_change_reason_field=models.TextField(null=True))
 
     class Meta:
         # No default ordering: bulk reads of figures (the progress engine) must not pay for a sort or join.
@@ -329,14 +373,21 @@ class Figure(models.Model):
         where = self.region.name if self.region_id else "全市"
         return f"{self.indicator.code} {where} {self.year}: {self.value}"
 
+    @property
+    def is_locked(self):
+        """An approved figure is locked: changing it needs an administrator to unlock its year."""
+        return self.status == self.Status.APPROVED
+
+    @property
+    def flag_texts(self):
+        return [plausibility.flag_text(flag, gettext) for flag in self.flags]
+
     def clean(self):
         indicator = self.indicator
-        # The plan period, not the indicator's own target year: a milestone due in 2023 may still
-        # be reported done in 2024, and that late completion is what the page must show.
-        start, end = indicator.baseline_year, max(indicator.target_year, indicator.task.plan.target_year)
-        if self.year is not None and not start <= self.year <= end:
+        years = indicator.reporting_years
+        if self.year is not None and self.year not in years:
             raise ValidationError(
-                {"year": _("The year must lie between %(start)s and %(end)s.") % {"start": start, "end": end}}
+                {"year": _("The year must lie between %(start)s and %(end)s.") % {"start": years[0], "end": years[-1]}}
             )
         if self.value is not None and self.measure:
             problem = kinds.value_problem(
@@ -421,3 +472,55 @@ class Result(models.Model):
             "expected": "—" if self.expected is None else f"{100 * self.expected:.1f}",
         }
         return gettext(progress.RULE_MESSAGES[self.rule]) % params
+
+
+class Upload(models.Model):
+    """A figures file as it was uploaded in the browser: kept with its outcome, so what was imported can be
+    traced back to the file and the person (plan 四(八))."""
+
+    class Status(models.TextChoices):
+        PREVIEWED = "previewed", _("Awaiting confirmation")
+        IMPORTED = "imported", _("Imported")
+        REJECTED = "rejected", _("Refused")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="uploads"
+    )
+    filename = models.CharField(_("file name"), max_length=255)
+    data = models.BinaryField(_("file content"))
+    size = models.PositiveIntegerField(_("size in bytes"))
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
+    imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
+    summary = models.JSONField(_("summary"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("upload")
+        verbose_name_plural = _("uploads")
+
+    def __str__(self):
+        return f"{self.filename} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+
+class Reminder(models.Model):
+    """One reminder e-mail sent: at most one of each kind per person and day, however often the job runs."""
+
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", _("Figures due")
+        REVIEW = "review", _("Submissions waiting for review")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("user"), on_delete=models.CASCADE, related_name="reminders"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    sent_on = models.DateField(_("sent on"))
+    subject = models.CharField(_("subject"), max_length=200)
+    items = models.PositiveIntegerField(_("items"), default=0)
+
+    class Meta:
+        verbose_name = _("reminder")
+        verbose_name_plural = _("reminders")
+        constraints = [models.UniqueConstraint(fields=["user", "kind", "sent_on"], name="reminder_once_a_day")]
+
+    def __str__(self):
+        return f"{self.user} {self.kind} {self.sent_on}"

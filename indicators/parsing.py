@@ -207,6 +207,8 @@ def _read_csv(text):
     except (pandas.errors.ParserError, csv.Error, ValueError) as error:
         raise _file_problem(malformed) from error
     values = raw.to_numpy().tolist()
+    if not values:  # only a stray byte-order mark, which csv keeps but pandas drops (e.g. UTF-16 with two BOMs)
+        raise _file_problem(kinds.gettext_noop("The file contains no rows."))
     # Row i of the file (header = row 0) is line i + 1; pandas keeps blank lines as rows here.
     return values[0], range(2, len(values) + 1), values[1:]
 

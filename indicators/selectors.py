@@ -7,9 +7,9 @@ from django.db.models.functions import Cast, Coalesce, Greatest
 
 from departments.models import Department, Region
 
-from . import parsing, progress
+from . import kinds, parsing, permissions, progress, schedule
 from .formatting import number
-from .models import Figure, Indicator, Plan, Result, Task
+from .models import Figure, Indicator, Plan, Result, Task, TaskResponsibility
 
 
 def plan_export():
@@ -182,3 +182,202 @@ def progress_export(*, indicator_code=None):
 def _inputs(result):
     inputs = {name: getattr(result, name) for name in ("baseline", "previous", "current", "value")}
     return inputs | result.inputs
+
+
+# --- For the entry, review and completeness pages ----------------------------------------------------
+
+
+def _cells(figures):
+    """{(indicator_id, region_id, year): [figures]} from an iterable of figures."""
+    cells = {}
+    for figure in figures:
+        cells.setdefault((figure.indicator_id, figure.region_id, figure.year), []).append(figure)
+    return cells
+
+
+def entry_grid(*, user, today):
+    """A user's indicators x years with the state of each, and what needs their action: 3 queries."""
+    plan = Plan.objects.get()
+    scope_region = None if user.department_id else user.region_id
+    indicators = list(
+        permissions.enterable_indicators(user).select_related("task").order_by("task__position", "position")
+    )
+    figures = Figure.objects.filter(indicator__in=[i.pk for i in indicators], region_id=scope_region)
+    cells = _cells(figures.select_related("indicator"))
+    years = list(range(plan.baseline_year, plan.target_year + 1))
+    last_due = schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
+    rows = []
+    for indicator in indicators:
+        due = set(_due_years(indicator, last_due))
+        states = []
+        for year in years:
+            status = schedule.cell_status(f.status for f in cells.get((indicator.pk, scope_region, year), []))
+            states.append({"year": year, "status": status, "due": year in due})
+        rows.append({"indicator": indicator, "cells": states})
+    action = [f for group in cells.values() for f in group if f.status in (Figure.Status.RETURNED, Figure.Status.DRAFT)]
+    return {
+        "plan": plan,
+        "years": years,
+        "rows": rows,
+        "region": user.region if scope_region else None,
+        "missing": sum(1 for row in rows for c in row["cells"] if c["due"] and c["status"] == schedule.MISSING),
+        "returned": sorted((f for f in action if f.status == Figure.Status.RETURNED), key=_figure_order),
+        "drafts": sorted((f for f in action if f.status == Figure.Status.DRAFT), key=_figure_order),
+        "deadline": plan.report_deadline(last_due),
+        "reporting_year": last_due,
+    }
+
+
+def _due_years(indicator, last_year):
+    return schedule.due_years(
+        kind=indicator.kind,
+        baseline_year=indicator.baseline_year,
+        has_baseline_value=indicator.baseline_value is not None,
+        last_year=last_year,
+    )
+
+
+def _figure_order(figure):
+    return (figure.indicator.position, figure.year, figure.measure, figure.stage)
+
+
+def entry_cell(*, indicator, region, year, stage):
+    """One indicator's figures for a year (and region), last year's beside them, and the form's
+    starting values for `stage` (final unless preliminary is asked for): 1 query."""
+    stage = stage if stage in kinds.STAGES else kinds.FINAL
+    figures = Figure.objects.filter(indicator=indicator, region=region, year__in=[year - 1, year])
+    figures = list(figures.select_related("entered_by", "reviewed_by").order_by("year", "measure", "stage"))
+    current = [f for f in figures if f.year == year]
+    shown = [f for f in current if f.stage == stage]
+    initial = {"stage": stage, "note": shown[0].note if shown else ""} | {f.measure: f.value for f in shown}
+    return {
+        "indicator": indicator,
+        "region": region,
+        "year": year,
+        "current": current,
+        "previous": [f for f in figures if f.year == year - 1 and f.status != Figure.Status.RETURNED],
+        "initial": initial,
+        "locked": any(f.is_locked for f in shown),
+        "returned": [f for f in shown if f.status == Figure.Status.RETURNED],
+    }
+
+
+def review_queue(*, user):
+    """Submitted figures the user may review, oldest first, with last year's value beside each: 2 queries."""
+    figures = list(
+        permissions.reviewable_figures(user)
+        .select_related("indicator", "region", "entered_by")
+        .order_by("submitted_at", "indicator__position", "year")
+    )
+    previous = Figure.objects.filter(
+        indicator__in={f.indicator_id for f in figures},
+        year__in={f.year - 1 for f in figures},
+        status=Figure.Status.APPROVED,
+    ).values_list("indicator_id", "region_id", "year", "measure", "stage", "value")
+    last = {}
+    for indicator_id, region_id, year, measure, _stage, value in sorted(previous, key=lambda r: r[4] == "final"):
+        last[(indicator_id, region_id, year + 1, measure)] = value  # final sorts last: it wins
+    for figure in figures:
+        figure.previous_value = last.get((figure.indicator_id, figure.region_id, figure.year, figure.measure))
+    return figures
+
+
+def completeness(*, user, year, today):
+    """Per department (the tasks it leads) and region (indicators broken down by region): how many
+    indicators are due for `year`, and how many are missing, drafts, returned, submitted, approved, late.
+    5 queries, whatever the number of units."""
+    plan = Plan.objects.get()
+    deadline = plan.report_deadline(year)
+    indicators = list(
+        Indicator.objects.filter(task__plan=plan).only(
+            "kind", "baseline_year", "baseline_value", "by_region", "task_id", "position"
+        )
+    )
+    due = [i for i in indicators if year in _due_years(i, year)]
+    leads = {}
+    for task_id, department in TaskResponsibility.objects.filter(
+        task__plan=plan, role=TaskResponsibility.Role.LEAD
+    ).values_list("task_id", "department_id"):
+        leads.setdefault(department, set()).add(task_id)
+    statuses = {}
+    for indicator_id, region_id, status in Figure.objects.filter(year=year).values_list(
+        "indicator_id", "region_id", "status"
+    ):
+        statuses.setdefault((indicator_id, region_id), []).append(status)
+    units = [(d, [(i.pk, None) for i in due if i.task_id in leads.get(d.pk, ())]) for d in Department.objects.all()]
+    units += [(r, [(i.pk, r.pk) for i in due if i.by_region]) for r in Region.objects.all()]
+    if not permissions.sees_all_units(user):
+        units = [(unit, keys) for unit, keys in units if unit == user.unit]
+    late = schedule.is_late(today, deadline)
+    rows = []
+    for unit, keys in units:
+        if not keys:
+            continue
+        counts = {status: 0 for status in (schedule.MISSING, *schedule.CELL_ORDER)}
+        for key in keys:
+            counts[schedule.cell_status(statuses.get(key, []))] += 1
+        open_ = counts[schedule.MISSING] + counts[schedule.DRAFT] + counts[schedule.RETURNED]
+        rows.append({"unit": unit, "due": len(keys), **counts, "late": open_ if late else 0, "open": open_})
+    return {"plan": plan, "year": year, "deadline": deadline, "is_late": late, "rows": rows}
+
+
+def indicator_figures(*, indicator):
+    """An indicator's figures with their status, and its change history (who, when, old -> new, why):
+    3 queries."""
+    figures = list(
+        indicator.figures.select_related("region", "entered_by", "reviewed_by").order_by(
+            F("region__position").asc(nulls_first=True), "year", "measure", "stage"
+        )
+    )
+    records = list(
+        Figure.history.filter(indicator_id=indicator.pk)
+        .select_related("history_user", "region")
+        .order_by("id", "history_date", "history_id")
+    )
+    before = {}
+    for record in records:  # each record's predecessor is the figure's record just before it
+        record.old = before.get(record.id)
+        before[record.id] = record
+    records.sort(key=lambda r: (r.history_date, r.history_id), reverse=True)
+    locked = sorted(
+        {(f.year, f.region) for f in figures if f.is_locked},
+        key=lambda pair: (pair[0], pair[1].position if pair[1] else -1),
+    )
+    return {"indicator": indicator, "figures": figures, "history": records[:HISTORY_SHOWN], "locked": locked}
+
+
+HISTORY_SHOWN = 300
+
+
+def template_rows(*, user, today):
+    """The rows of a user's XLSX template: each indicator and due year they may report, with the value
+    already entered (final stage, the indicator's default measure) so they see what is there."""
+    scope_region = None if user.department_id else user.region
+    plan = Plan.objects.get()
+    last = schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
+    indicators = list(permissions.enterable_indicators(user).order_by("task__position", "position"))
+    existing = {
+        (indicator_id, year, measure): value
+        for indicator_id, year, measure, value in Figure.objects.filter(
+            indicator__in=[i.pk for i in indicators], region=scope_region, stage=kinds.FINAL
+        ).values_list("indicator_id", "year", "measure", "value")
+    }
+    rows = []
+    for indicator in indicators:
+        measure = kinds.default_measure(indicator.kind)
+        for year in _due_years(indicator, last):
+            rows.append(
+                {
+                    "indicator": indicator.code,
+                    "region": scope_region.name if scope_region else "全市",
+                    "year": year,
+                    "measure": measure,
+                    "stage": kinds.FINAL,
+                    "value": existing.get((indicator.pk, year, measure)),
+                    "name": indicator.name,
+                    "unit": indicator.unit,
+                    "target": str(indicator.target_label),
+                    "measures": ", ".join(kinds.measures(indicator.kind, components=indicator.energy_components)),
+                }
+            )
+    return rows

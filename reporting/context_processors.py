@@ -1,13 +1,19 @@
 from django.conf import settings
 
+from indicators import permissions
 from indicators.models import Plan
 
 
 def product(request):
-    """The product's name, the plan and the demo-data banner, on every page (the login page included)."""
+    """The product's name, the plan, the demo-data banner and what the user's role may open, on every
+    page (the login page included)."""
     plan = Plan.objects.only("document_number", "has_demo_data").first()
+    user = getattr(request, "user", None)
     return {
         "product_name": settings.PRODUCT_NAME,
         "current_plan": plan,
         "demo_data": bool(plan and plan.has_demo_data),
+        "may_enter": bool(user and permissions.can_enter_any(user)),
+        "may_review": bool(user and permissions.can_review_any(user)),
+        "may_read": bool(user and permissions.can_read(user)),
     }

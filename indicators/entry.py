@@ -1,0 +1,202 @@
+"""Services of the entry and review workflow: draft -> submitted -> approved, or returned with a reason;
+an approved year is locked until an administrator unlocks it. Every write names its user and reason,
+which django-simple-history keeps with the old and new values."""
+
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import kinds, permissions, plausibility
+from .models import Figure, Upload
+from .services import ImportRejected, figures_changed, figures_import, figures_plan, figures_read, neighbour_values
+
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class Locked(Exception):
+    """Approved figures are locked; an administrator must unlock the year first."""
+
+
+class NeedsComment(Exception):
+    """The plausibility checks flagged the values: submitting them needs an explanation."""
+
+    def __init__(self, flags):
+        super().__init__(f"{len(flags)} flag(s)")
+        self.flags = flags
+
+
+class Stale(Exception):
+    """The figures changed since the reviewer opened them."""
+
+
+@transaction.atomic
+def figures_enter(*, user, indicator, region, year, stage, values, note, submit):
+    """Saves one indicator's figures for a year (and region) and stage, as a draft or submitted.
+
+    `values` maps each measure to a Decimal, or None to take back a value not yet approved. Submitting
+    runs the plausibility checks; flagged values need a `note`, else NeedsComment."""
+    region_id = region.pk if region else None
+    if not permissions.can_enter(user, indicator, region_id):
+        raise PermissionDenied
+    cell = {
+        (f.year, f.measure, f.stage): f
+        for f in Figure.objects.select_for_update().filter(
+            indicator=indicator, region_id=region_id, year__in=[year - 1, year]
+        )
+    }
+    figures = {measure: cell.get((year, measure, stage)) for measure in values}
+    if any(f is not None and f.is_locked for f in figures.values()):
+        raise Locked
+    flags = _flags(indicator, cell, year, stage, values) if submit else []
+    if flags and not note.strip():
+        raise NeedsComment(flags)
+    now, saved = timezone.now(), []
+    for measure, value in values.items():
+        figure = figures[measure]
+        if value is None:
+            if figure is not None:
+                _record(figure, user, "value taken back").delete()
+            continue
+        if figure is None:
+            figure = Figure(indicator=indicator, region=region, year=year, measure=measure, stage=stage, value=value)
+        elif figure.value != value:
+            figure.revision += 1
+        figure.value, figure.note, figure.entered_by = value, note, user
+        figure.status = Figure.Status.SUBMITTED if submit else Figure.Status.DRAFT
+        figure.submitted_at = now if submit else None
+        figure.flags = [flag for flag in flags if flag["measure"] == measure]
+        _record(figure, user, "submitted" if submit else "draft saved").save()
+        saved.append(figure)
+    return saved
+
+
+def _flags(indicator, cell, year, stage, values):
+    counted = {
+        (indicator.pk, None, y, measure, s): f.value
+        for (y, measure, s), f in cell.items()
+        if f.status != Figure.Status.RETURNED and (y < year or s == kinds.PRELIMINARY)
+    }
+    previous, preliminary = neighbour_values(counted, (indicator.pk, None), year, stage)
+    plan = indicator.task.plan
+    return plausibility.check(
+        values={m: v for m, v in values.items() if v is not None},
+        previous=previous,
+        preliminary=preliminary,
+        jump=plan.jump_threshold,
+        tolerance=plan.final_tolerance,
+    )
+
+
+def _record(figure, user, reason):
+    """Names who changed the figure and why, for its history (also outside a request: jobs, tests)."""
+    figure._history_user = user
+    figure._change_reason = reason
+    return figure
+
+
+@transaction.atomic
+def figures_review(*, user, revisions, approve, reason=""):
+    """Approves or returns submitted figures. `revisions` maps figure ids to the revision the reviewer
+    saw: a figure changed since then raises Stale, one the user may not review PermissionDenied."""
+    reason = reason.strip()
+    if not approve and not reason:
+        raise ValidationError(_("Say why the figures are returned."))
+    if not permissions.can_review_any(user) or not revisions:
+        raise PermissionDenied
+    figures = list(Figure.objects.select_for_update().filter(pk__in=revisions))
+    reviewable = set(permissions.reviewable_figures(user).filter(pk__in=revisions).values_list("pk", flat=True))
+    for figure in figures:
+        if figure.status != Figure.Status.SUBMITTED or figure.revision != revisions[figure.pk]:
+            raise Stale
+        if figure.pk not in reviewable:
+            raise PermissionDenied
+    if len(figures) != len(revisions):
+        raise Stale
+    now = timezone.now()
+    for figure in figures:
+        figure.status = Figure.Status.APPROVED if approve else Figure.Status.RETURNED
+        figure.reviewed_by, figure.reviewed_at = user, now
+        figure.return_reason = "" if approve else reason
+        _record(figure, user, "approved" if approve else f"returned: {reason}").save()
+    if approve:
+        figures_changed(indicator_ids={f.indicator_id for f in figures})
+    return figures
+
+
+@transaction.atomic
+def figures_unlock(*, user, indicator, region, year, reason):
+    """Opens an approved year for correction: its figures go back to the clerks as returned, with the
+    reason, and stop counting until approved again. The correction becomes a new revision."""
+    if not permissions.can_unlock(user):
+        raise PermissionDenied
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError(_("Say why the year is unlocked."))
+    figures = list(
+        Figure.objects.select_for_update().filter(
+            indicator=indicator, region=region, year=year, status=Figure.Status.APPROVED
+        )
+    )
+    if not figures:
+        raise ValidationError(_("No approved figure of that year to unlock."))
+    for figure in figures:
+        figure.status, figure.return_reason = Figure.Status.RETURNED, reason
+        _record(figure, user, f"unlocked: {reason}").save()
+    figures_changed(indicator_ids=[indicator.pk])
+    return figures
+
+
+# --- Uploads ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Preview:
+    changes: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+
+
+def upload_create(*, user, filename, data):
+    """Keeps an uploaded file for preview and confirmation; refuses files over 5 MB."""
+    if not permissions.can_enter_any(user):
+        raise PermissionDenied
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise ValidationError(_("The file is larger than 5 MB. Split it into smaller files."))
+    return Upload.objects.create(user=user, filename=filename[:255], data=data, size=len(data))
+
+
+def upload_preview(*, upload):
+    """What confirming the upload would do, row by row, and every problem: nothing is written."""
+    try:
+        rows, indicators = figures_read(data=bytes(upload.data), filename=upload.filename, skip_blank=True)
+    except ImportRejected as rejected:
+        return Preview(problems=rejected.problems)
+    changes, problems = figures_plan(
+        rows, indicators=indicators, approve=False, scope=permissions.entry_scope(upload.user)
+    )
+    return Preview(changes=changes, problems=problems)
+
+
+def upload_confirm(*, upload, user):
+    """Imports the upload's rows, all or none, as submitted figures (ImportRejected if any problem)."""
+    if upload.user_id != user.pk:
+        raise PermissionDenied
+    if upload.status != Upload.Status.PREVIEWED:
+        raise ValidationError(_("This file has been dealt with already."))
+    try:
+        summary = figures_import(
+            data=bytes(upload.data),
+            filename=upload.filename,
+            user=user,
+            scope=permissions.entry_scope(user),
+            skip_blank=True,
+        )
+    except ImportRejected:
+        Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.REJECTED)
+        raise
+    upload.status, upload.imported_at = Upload.Status.IMPORTED, timezone.now()
+    upload.summary = {"created": summary.created, "replaced": summary.replaced, "unchanged": summary.unchanged}
+    upload.save(update_fields=["status", "imported_at", "summary"])
+    return summary

@@ -1,0 +1,105 @@
+"""Who may do what. The one place that decides: every view, service and export asks here.
+
+A user has one role (a Django group, see departments.roles) and belongs to one department or one region.
+- clerk: enters and submits figures for the indicators their department leads or shares (city-wide
+  figures), or, in a county-level government or development zone, their region's figures of the
+  indicators broken down by region;
+- head: what a clerk may, and approves or returns the submissions of their department (or region);
+- reviewer (统计局 / 发改委 staff): approves or returns submissions of every department;
+- leader: reads everything, changes nothing;
+- administrator: manages users and plan data, and unlocks approved years.
+Nobody approves a figure they entered themselves: the plan asks for defence against falsified statistics.
+"""
+
+from dataclasses import dataclass
+
+from departments import roles
+
+from .models import Figure, Indicator
+
+# When a user is in several role groups by mistake, the most powerful one counts.
+PRECEDENCE = (roles.ADMINISTRATOR, roles.REVIEWER, roles.HEAD, roles.CLERK, roles.LEADER)
+ENTERING = {roles.CLERK, roles.HEAD}
+REVIEWING = {roles.HEAD, roles.REVIEWER}
+SEEING_ALL_UNITS = {roles.LEADER, roles.REVIEWER, roles.ADMINISTRATOR}
+
+
+def role_of(user):
+    """The user's role, or None (no role: may not use the application). Cached on the user object."""
+    if not user.is_authenticated:
+        return None
+    if not hasattr(user, "_role"):
+        names = set(user.groups.values_list("name", flat=True))
+        user._role = next((name for name in PRECEDENCE if name in names), None)
+        if user._role is None and user.is_superuser:
+            user._role = roles.ADMINISTRATOR
+    return user._role
+
+
+def can_read(user):
+    """Every role reads the plan, progress, completeness and indicator pages."""
+    return role_of(user) is not None
+
+
+def can_enter_any(user):
+    return role_of(user) in ENTERING and bool(user.department_id or user.region_id)
+
+
+def can_review_any(user):
+    return role_of(user) in REVIEWING
+
+
+def can_unlock(user):
+    return role_of(user) == roles.ADMINISTRATOR
+
+
+def sees_all_units(user):
+    """Leaders, reviewers and administrators see every department's completeness; others their own."""
+    return role_of(user) in SEEING_ALL_UNITS
+
+
+@dataclass(frozen=True)
+class EntryScope:
+    """What a user may enter: these indicators, for this region (None = city-wide figures)."""
+
+    indicator_ids: frozenset
+    region_id: int | None
+
+    def allows(self, indicator_id, region_id):
+        return indicator_id in self.indicator_ids and region_id == self.region_id
+
+
+def enterable_indicators(user):
+    if not can_enter_any(user):
+        return Indicator.objects.none()
+    if user.department_id:
+        return Indicator.objects.filter(task__in=user.department.tasks.values("pk"))
+    return Indicator.objects.filter(by_region=True)
+
+
+def entry_scope(user):
+    ids = frozenset(enterable_indicators(user).values_list("pk", flat=True))
+    return EntryScope(indicator_ids=ids, region_id=None if user.department_id else user.region_id)
+
+
+def can_enter(user, indicator, region_id):
+    return entry_scope(user).allows(indicator.pk, region_id)
+
+
+def reviewable_figures(user):
+    """Submitted figures this user may approve or return."""
+    submitted = Figure.objects.filter(status=Figure.Status.SUBMITTED)
+    role = role_of(user)
+    if role == roles.REVIEWER:
+        queryset = submitted
+    elif role == roles.HEAD and user.department_id:
+        queryset = submitted.filter(indicator__task__in=user.department.tasks.values("pk"))
+    elif role == roles.HEAD and user.region_id:
+        queryset = submitted.filter(region_id=user.region_id)
+    else:
+        return Figure.objects.none()
+    return queryset.exclude(entered_by=user)
+
+
+def can_review(user, figure):
+    return reviewable_figures(user).filter(pk=figure.pk).exists()

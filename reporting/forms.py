@@ -1,0 +1,106 @@
+"""Forms of the entry, upload, review and unlock pages. Values are checked by kinds.value_problem, the
+same rule the import applies."""
+
+from django import forms
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from indicators import kinds
+from indicators.entry import MAX_UPLOAD_BYTES
+from indicators.models import Figure
+
+MEASURE_LABELS = dict(Figure.Measure.choices)
+
+
+class FigureEntryForm(forms.Form):
+    """One field per measure the indicator accepts; at least one value."""
+
+    stage = forms.ChoiceField(label=_("Stage"), choices=Figure.Stage.choices, initial=Figure.Stage.FINAL)
+    note = forms.CharField(
+        label=_("Comment for the reviewer"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Required when a value is flagged as implausible: say why it is right."),
+    )
+
+    def __init__(self, *args, indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        self.measures = kinds.measures(indicator.kind, components=indicator.energy_components)
+        for measure in self.measures:
+            self.fields[measure] = forms.DecimalField(
+                label=MEASURE_LABELS[measure], required=False, max_digits=20, decimal_places=6
+            )
+        self.order_fields(["stage", *self.measures, "note"])
+
+    def measure_fields(self):
+        return [self[measure] for measure in self.measures]
+
+    def clean(self):
+        data = super().clean()
+        for measure in self.measures:
+            value = data.get(measure)
+            if value is None:
+                continue
+            problem = kinds.value_problem(
+                kind=self.indicator.kind,
+                unit=self.indicator.unit,
+                measure=measure,
+                value=value,
+                components=self.indicator.energy_components,
+            )
+            if problem:
+                self.add_error(measure, gettext(problem))
+        if not any(data.get(m) is not None for m in self.measures) and not self.errors:
+            raise forms.ValidationError(_("Enter at least one value."))
+        return data
+
+    def values(self):
+        return {measure: self.cleaned_data.get(measure) for measure in self.measures}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label=_("Figures file (XLSX or CSV)"))
+
+    def clean_file(self):
+        file = self.cleaned_data["file"]
+        if file.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(_("The file is larger than 5 MB. Split it into smaller files."))
+        return file
+
+
+class ReviewForm(forms.Form):
+    """The reviewer's decision on the figures ticked, each as "id:revision" (the revision they saw)."""
+
+    APPROVE, RETURN = "approve", "return"
+    action = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (RETURN, _("Return"))])
+    figures = forms.CharField(required=False)
+    reason = forms.CharField(label=_("Reason for return"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.revisions = {}
+
+    def clean(self):
+        data = super().clean()
+        for item in self.data.getlist("figures") if hasattr(self.data, "getlist") else []:
+            figure_id, _sep, revision = item.partition(":")
+            if not (figure_id.isdigit() and revision.isdigit()):
+                raise forms.ValidationError(_("The selection could not be read. Reload the page."))
+            self.revisions[int(figure_id)] = int(revision)
+        if not self.revisions:
+            raise forms.ValidationError(_("Tick at least one figure."))
+        if data.get("action") == self.RETURN and not data.get("reason", "").strip():
+            self.add_error("reason", _("Say why the figures are returned."))
+        return data
+
+    @property
+    def approve(self):
+        return self.cleaned_data["action"] == self.APPROVE
+
+
+class UnlockForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"))
+    region = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    reason = forms.CharField(label=_("Reason for unlocking"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
