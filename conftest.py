@@ -3,7 +3,7 @@
 import pytest
 
 from departments import roles
-from departments.models import Department
+from departments.models import Department, Region
 from departments.services import roles_ensure
 from indicators.catalogue import read_catalogue
 from indicators.services import plan_load
@@ -62,3 +62,15 @@ def leader(person):
 @pytest.fixture
 def administrator(person):
     return person(roles.ADMINISTRATOR, username="administrator", is_staff=True, is_superuser=True)
+
+
+@pytest.fixture
+def reviewer(person):
+    return person(roles.REVIEWER, "市统计局", username="reviewer")
+
+
+@pytest.fixture
+def region_clerk(plan):
+    """A clerk of a county-level government: enters the figures of 鲅鱼圈区."""
+    roles_ensure()
+    return UserFactory(role=roles.CLERK, region=Region.objects.get(name="鲅鱼圈区"), username="region_clerk")

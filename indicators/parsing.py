@@ -185,7 +185,7 @@ def _read_csv(text):
     delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
     malformed = kinds.gettext_noop("The CSV file cannot be read; check for a quotation mark that is not closed.")
     try:
-        header = next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+        header = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
     except csv.Error as error:
         raise _file_problem(malformed) from error
     if not header:

@@ -3,8 +3,9 @@
 
 from celery import shared_task
 from django.db import DatabaseError
+from django.utils import timezone
 
-from . import services
+from . import reminders, services
 
 # A database that is briefly unavailable (restart, failover, lock timeout) is worth a few retries.
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
@@ -25,3 +26,9 @@ def recompute_all(self):
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
     return services.progress_recompute(on_progress=report)
+
+
+@shared_task(**RETRY)
+def send_reminders():
+    """Daily: deadline reminders to units with open figures, review reminders to reviewers."""
+    return reminders.reminders_send(now=timezone.now())

@@ -140,10 +140,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.recompute_all",
         "schedule": crontab(hour=2, minute=30),
     },
+    "send-reminders-daily": {
+        "task": "indicators.tasks.send_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# E-mail goes to the console unless EMAIL_URL names an SMTP server, e.g.
+# smtp+tls://user:password@smtp.example.gov.cn:587 (see django-environ's email_url).
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@yingkou-targets.local")
+# Links in reminder e-mails point here.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
