@@ -14,5 +14,6 @@ def completeness(request):
     year = request.GET.get("year", "")
     year = int(year) if year.isdigit() and int(year) in years else None
     year = year or schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
-    context = selectors.completeness(user=request.user, year=year, today=today) | {"years": years}
+    unit = None if permissions.sees_all_units(request.user) else request.user.unit
+    context = selectors.completeness(year=year, today=today, unit=unit) | {"years": years}
     return render(request, "reporting/completeness.html", context)

@@ -1,0 +1,110 @@
+"""The entry grid and the entry form: they work, refuse bad input without saving, and stay cheap."""
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Figure
+
+GRID = reverse("reporting:entry")
+
+
+def form_url(code="STEEL_ULE", year=2021):
+    return reverse("reporting:figure-entry", args=[code, year])
+
+
+def test_grid_shows_the_departments_indicators_and_what_is_open(client, clerk, outsider, plan):
+    steel = plan.tasks.get(indicators__code="STEEL_ULE").indicators.get(code="STEEL_ULE")
+    Figure.objects.create(
+        indicator=steel, year=2021, measure="level", value=40, status="returned", return_reason="请附统计表"
+    )
+    client.force_login(clerk)
+    page = client.get(GRID).content.decode()
+    assert "STEEL_ULE" in page and "COD" in page
+    assert "请附统计表" in page  # the returned item with its reason
+    client.force_login(outsider)
+    page = client.get(GRID).content.decode()
+    assert "STEEL_ULE" not in page and "GREEN_BUILDING" in page  # 市住建局's own indicators only
+
+
+def test_grid_query_count_does_not_grow_with_figures(client, clerk, plan, django_assert_max_num_queries):
+    client.force_login(clerk)
+    with django_assert_max_num_queries(12):
+        client.get(GRID)
+    steel = plan.tasks.get(indicators__code="STEEL_ULE").indicators.get(code="STEEL_ULE")
+    for year in range(2020, 2026):
+        Figure.objects.create(indicator=steel, year=year, measure="level", value=40 + year - 2020, status="draft")
+    with django_assert_max_num_queries(12):
+        response = client.get(GRID)
+    assert response.content.decode().count("status-draft") >= 6
+
+
+def test_form_saves_a_draft_and_submits(client, clerk):
+    client.force_login(clerk)
+    page = client.get(form_url()).content.decode()
+    assert 'name="level"' in page and 'name="amount"' not in page
+    response = client.post(form_url(), {"stage": "final", "level": "45.5", "note": "", "save": ""})
+    assert response.status_code == 302 and response["Location"] == GRID
+    figure = Figure.objects.get()
+    assert (figure.status, figure.value, figure.entered_by) == ("draft", 45.5, clerk)
+    client.post(form_url(), {"stage": "final", "level": "45.5", "note": "", "submit": ""})
+    figure.refresh_from_db()
+    assert figure.status == "submitted" and figure.submitted_at
+
+
+@pytest.mark.parametrize(
+    ("data", "fragment"),
+    [
+        ({"level": "150"}, "百分比必须在0到100之间"),  # STEEL_ULE is a share in %
+        ({"level": "-1"}, "百分比必须在0到100之间"),
+        ({"level": "abc"}, "输入一个数字"),
+        ({"level": ""}, "请至少填写一个数值"),
+        ({"level": "1" * 21}, "确认总共不超过 20 个数字"),
+    ],
+)
+def test_form_refuses_bad_values_and_keeps_them(client, clerk, data, fragment):
+    client.force_login(clerk)
+    response = client.post(form_url(), {"stage": "final", "note": "我的说明", "submit": "", **data})
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert fragment in page
+    assert "我的说明" in page  # what was typed is not lost
+    assert not Figure.objects.exists()
+
+
+def test_a_flagged_value_needs_a_comment(client, clerk, plan):
+    steel = plan.tasks.get(indicators__code="STEEL_ULE").indicators.get(code="STEEL_ULE")
+    Figure.objects.create(indicator=steel, year=2020, measure="level", value=40, status="approved")
+    client.force_login(clerk)
+    response = client.post(form_url(), {"stage": "final", "level": "80", "note": "", "submit": ""})
+    assert response.status_code == 200
+    assert "+100.0%" in response.content.decode()
+    assert not Figure.objects.filter(year=2021).exists()
+    response = client.post(form_url(), {"stage": "final", "level": "80", "note": "两家钢厂完成改造", "submit": ""})
+    assert response.status_code == 302
+    assert Figure.objects.get(year=2021).flags[0]["code"] == "jump"
+
+
+def test_a_locked_year_cannot_change(client, clerk, plan):
+    steel = plan.tasks.get(indicators__code="STEEL_ULE").indicators.get(code="STEEL_ULE")
+    Figure.objects.create(indicator=steel, year=2021, measure="level", value=40, status="approved")
+    client.force_login(clerk)
+    assert "disabled" in client.get(form_url()).content.decode()
+    response = client.post(form_url(), {"stage": "final", "level": "41", "submit": ""})
+    assert response.status_code == 200
+    assert Figure.objects.get().value == 40
+
+
+def test_years_outside_the_plan_are_not_found(client, clerk):
+    client.force_login(clerk)
+    assert client.get(form_url(year=2019)).status_code == 404
+    assert client.get(form_url(year=2031)).status_code == 404
+    assert client.get(reverse("reporting:figure-entry", args=["NOPE", 2021])).status_code == 404
+
+
+def test_preliminary_and_final_are_separate_figures(client, clerk):
+    client.force_login(clerk)
+    client.post(form_url(), {"stage": "preliminary", "level": "45", "submit": ""})
+    client.post(form_url(), {"stage": "final", "level": "46", "submit": ""})
+    assert sorted(Figure.objects.values_list("stage", "value")) == [("final", 46), ("preliminary", 45)]
+    page = client.get(form_url() + "?stage=preliminary").content.decode()
+    assert 'value="45' in page
