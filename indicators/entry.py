@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from . import kinds, permissions, plausibility
 from .models import Figure, Upload
-from .services import ImportRejected, figures_changed, figures_import, figures_plan, figures_read, neighbour_values
+from .services import ImportRejected, figures_changed, figures_import, figures_parse, figures_plan, neighbour_values
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -170,12 +170,12 @@ def upload_create(*, user, filename, data):
 def upload_preview(*, upload):
     """What confirming the upload would do, row by row, and every problem: nothing is written."""
     try:
-        rows, indicators = figures_read(data=bytes(upload.data), filename=upload.filename, skip_blank=True)
+        rows, indicators, problems = figures_parse(data=bytes(upload.data), filename=upload.filename, skip_blank=True)
     except ImportRejected as rejected:
         return Preview(problems=rejected.problems)
-    changes, problems = figures_plan(
-        rows, indicators=indicators, approve=False, scope=permissions.entry_scope(upload.user)
-    )
+    changes, more = figures_plan(rows, indicators=indicators, approve=False, scope=permissions.entry_scope(upload.user))
+    # Every problem at once, in the order of the file.
+    problems = sorted(problems + more, key=lambda p: (p.line or 0, p.column or ""))
     return Preview(changes=changes, problems=problems)
 
 

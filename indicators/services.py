@@ -233,7 +233,16 @@ def figures_import(*, data, filename, user=None, approve=False, scope=None, skip
 
 
 def figures_read(*, data, filename, skip_blank=False):
-    """The parsed rows of a file and the plan's indicators by code; ImportRejected on any problem.
+    """The parsed rows of a file and the plan's indicators by code; ImportRejected on any problem."""
+    rows, indicators, problems = figures_parse(data=data, filename=filename, skip_blank=skip_blank)
+    if problems:
+        raise ImportRejected(problems)
+    return rows, indicators
+
+
+def figures_parse(*, data, filename, skip_blank=False):
+    """The good rows of a file, the plan's indicators by code, and the problems of the other rows.
+    A file that cannot be read at all raises ImportRejected.
 
     `skip_blank`: rows with an empty value are not reported yet and skipped (the browser's template
     lists every indicator and year a user may report; they fill in what they have)."""
@@ -250,9 +259,7 @@ def figures_read(*, data, filename, skip_blank=False):
     rows, problems = parsing.parse_figures(
         frame, indicators=selectors.indicator_specs(indicators.values(), plan=plan), regions=selectors.region_names()
     )
-    if problems:
-        raise ImportRejected(problems)
-    return rows, indicators
+    return rows, indicators, problems
 
 
 def figures_plan(rows, *, indicators, approve, scope, lock=False):

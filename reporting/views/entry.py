@@ -30,7 +30,9 @@ def figure_entry(request, code, year, region_id=None):
         raise Http404
     stage = request.POST.get("stage") or request.GET.get("stage")
     cell = selectors.entry_cell(indicator=indicator, region=region, year=year, stage=stage)
-    form = FigureEntryForm(request.POST or None, indicator=indicator, initial=cell["initial"])
+    form = FigureEntryForm(
+        request.POST if request.method == "POST" else None, indicator=indicator, initial=cell["initial"]
+    )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:

@@ -12,7 +12,7 @@ from reporting.forms import ReviewForm
 @allowed(permissions.can_review_any)
 def review_queue(request):
     """Submissions waiting for this head or reviewer; approve the ticked ones or return them with a reason."""
-    form = ReviewForm(request.POST or None)
+    form = ReviewForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             figures = entry.figures_review(

@@ -1,0 +1,98 @@
+"""The review queue: heads and reviewers approve or return, with a reason; bad posts change nothing."""
+
+import pytest
+from django.urls import reverse
+
+from indicators.models import Figure, Indicator
+
+URL = reverse("reporting:review")
+
+
+@pytest.fixture
+def submitted(plan, clerk):
+    steel = Indicator.objects.get(code="STEEL_ULE")
+    Figure.objects.create(indicator=steel, year=2020, measure="level", value=40, status="approved")
+    return [
+        Figure.objects.create(
+            indicator=steel,
+            year=year,
+            measure="level",
+            value=value,
+            status="submitted",
+            entered_by=clerk,
+            note="依据年报",
+            flags=[
+                {"code": "jump", "measure": "level", "params": {"change": "+50.0", "previous": "40", "threshold": "30"}}
+            ]
+            if year == 2021
+            else [],
+        )
+        for year, value in [(2021, 60), (2022, 62)]
+    ]
+
+
+def ticked(*figures):
+    return [f"{f.pk}:{f.revision}" for f in figures]
+
+
+def test_queue_shows_values_last_year_flags_and_comment(client, head, submitted):
+    client.force_login(head)
+    page = client.get(URL).content.decode()
+    assert page.count('name="figures"') == 2
+    assert "依据年报" in page and "较上年 40 变动 +50.0%" in page
+
+
+def test_approve_and_return(client, head, submitted, django_capture_on_commit_callbacks):
+    client.force_login(head)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, {"action": "approve", "figures": ticked(submitted[0])})
+    assert response.status_code == 302
+    response = client.post(URL, {"action": "return", "figures": ticked(submitted[1]), "reason": "请附佐证材料"})
+    assert response.status_code == 302
+    assert dict(Figure.objects.filter(year__gt=2020).values_list("year", "status")) == {
+        2021: "approved",
+        2022: "returned",
+    }
+    assert Figure.objects.get(year=2022).return_reason == "请附佐证材料"
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"action": "return", "reason": ""},  # a return needs a reason
+        {"action": "approve", "figures": []},  # nothing ticked
+        {"action": "approve", "figures": ["x:1"]},  # garbage
+        {"action": "delete"},  # no such action
+    ],
+)
+def test_bad_posts_change_nothing(client, head, submitted, data):
+    client.force_login(head)
+    data = {"figures": ticked(*submitted)} | data
+    response = client.post(URL, data)
+    assert response.status_code == 400
+    assert set(Figure.objects.filter(year__gt=2020).values_list("status", flat=True)) == {"submitted"}
+
+
+def test_a_stale_revision_is_refused(client, head, submitted):
+    client.force_login(head)
+    response = client.post(URL, {"action": "approve", "figures": [f"{submitted[0].pk}:7"]}, follow=True)
+    assert "已被修改" in response.content.decode()
+    assert Figure.objects.get(pk=submitted[0].pk).status == "submitted"
+
+
+def test_another_departments_head_cannot_approve(client, person, submitted):
+    client.force_login(person("head", "市住建局", username="other_head"))
+    assert 'name="figures"' not in client.get(URL).content.decode()
+    assert client.post(URL, {"action": "approve", "figures": ticked(*submitted)}).status_code == 403
+    assert set(Figure.objects.filter(year__gt=2020).values_list("status", flat=True)) == {"submitted"}
+
+
+def test_query_count_is_constant(client, reviewer, submitted, plan, django_assert_max_num_queries):
+    client.force_login(reviewer)
+    with django_assert_max_num_queries(10):
+        client.get(URL)
+    for indicator in Indicator.objects.all()[:20]:
+        Figure.objects.create(indicator=indicator, year=2023, measure="level", value=1, status="submitted")
+    with django_assert_max_num_queries(10):
+        response = client.get(URL)
+    assert response.content.decode().count('name="figures"') >= 20
