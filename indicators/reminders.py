@@ -39,7 +39,7 @@ def _deadline_reminders(plan, now):
     if not schedule.remind_today(today, deadline):
         return 0
     sent = 0
-    for row in selectors.completeness(year=year, today=today)["rows"]:
+    for row in selectors.completeness(plan=plan, year=year, today=today)["rows"]:
         if not row["open"]:
             continue
         unit = row["unit"]

@@ -249,7 +249,8 @@ def entry_cell(*, indicator, region, year, stage):
     figures = list(figures.select_related("entered_by", "reviewed_by").order_by("year", "measure", "stage"))
     current = [f for f in figures if f.year == year]
     shown = [f for f in current if f.stage == stage]
-    initial = {"stage": stage, "note": shown[0].note if shown else ""} | {f.measure: f.value for f in shown}
+    # 29, not 29.000000: the value as the clerk typed it.
+    initial = {"stage": stage, "note": shown[0].note if shown else ""} | {f.measure: f"{f.value.normalize():f}" for f in shown}
     return {
         "indicator": indicator,
         "region": region,
@@ -282,11 +283,10 @@ def review_queue(*, user):
     return figures
 
 
-def completeness(*, year, today, unit=None):
+def completeness(*, plan, year, today, unit=None):
     """Per department (the tasks it leads) and region (indicators broken down by region): how many
     indicators are due for `year`, and how many are missing, drafts, returned, submitted, approved, late.
     Only `unit`'s row when given. 5 queries, whatever the number of units."""
-    plan = Plan.objects.get()
     deadline = plan.report_deadline(year)
     indicators = list(
         Indicator.objects.filter(task__plan=plan).only(

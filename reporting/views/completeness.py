@@ -15,5 +15,5 @@ def completeness(request):
     year = int(year) if year.isdigit() and int(year) in years else None
     year = year or schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
     unit = None if permissions.sees_all_units(request.user) else request.user.unit
-    context = selectors.completeness(year=year, today=today, unit=unit) | {"years": years}
+    context = selectors.completeness(plan=plan, year=year, today=today, unit=unit) | {"years": years}
     return render(request, "reporting/completeness.html", context)
