@@ -1,13 +1,22 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Figure, Indicator, Plan, Result, Task, TaskResponsibility
+from .models import Figure, Indicator, Plan, Reminder, Result, Task, TaskResponsibility, Upload
 from .services import figures_changed
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
-    list_display = ["name", "document_number", "adopted_on", "baseline_year", "target_year", "green_ratio"]
+    list_display = [
+        "name",
+        "document_number",
+        "baseline_year",
+        "target_year",
+        "green_ratio",
+        "jump_threshold",
+        "report_due_month",
+        "report_due_day",
+    ]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -81,3 +90,29 @@ class ResultAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened: shown, never edited."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Upload)
+class UploadAdmin(ReadOnlyAdmin):
+    list_display = ["filename", "user", "uploaded_at", "status", "size", "summary"]
+    list_filter = ["status"]
+    search_fields = ["filename", "user__username"]
+    list_select_related = ["user"]
+    exclude = ["data"]
+
+
+@admin.register(Reminder)
+class ReminderAdmin(ReadOnlyAdmin):
+    list_display = ["sent_on", "user", "kind", "subject", "items"]
+    list_filter = ["kind", "sent_on"]
+    list_select_related = ["user"]

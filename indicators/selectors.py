@@ -250,7 +250,9 @@ def entry_cell(*, indicator, region, year, stage):
     current = [f for f in figures if f.year == year]
     shown = [f for f in current if f.stage == stage]
     # 29, not 29.000000: the value as the clerk typed it.
-    initial = {"stage": stage, "note": shown[0].note if shown else ""} | {f.measure: f"{f.value.normalize():f}" for f in shown}
+    initial = {"stage": stage, "note": shown[0].note if shown else ""} | {
+        f.measure: f"{f.value.normalize():f}" for f in shown
+    }
     return {
         "indicator": indicator,
         "region": region,

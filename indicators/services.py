@@ -3,6 +3,7 @@
 import json
 import logging
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 import pandas as pd
@@ -175,10 +176,45 @@ def demo_load(*, plan):
         default_user=entered_by,
         default_change_reason="load_demo",
     )
+    _demo_submissions(indicators, by_username, taken)
     plan.has_demo_data = True
     plan.save(update_fields=["has_demo_data"])
     figures_changed(indicator_ids={i.pk for i in indicators.values()})
     return users
+
+
+# Figures of the year being collected, waiting in the review queue:
+# (indicator, region, measure, change on 2024, entered by).
+DEMO_SUBMISSIONS = [
+    ("COD", "鲅鱼圈区", kinds.AMOUNT, Decimal("1.05"), "region_clerk"),
+    ("STRAW_USE", None, kinds.LEVEL, Decimal("1.01"), "clerk"),
+]
+
+
+def _demo_submissions(indicators, users, taken):
+    """A few 2025 figures submitted by demo clerks, so the review pages have something to show."""
+    now = timezone.now()
+    for code, region, measure, factor, username in DEMO_SUBMISSIONS:
+        last = Figure.objects.filter(
+            indicator=indicators[code], region__name=region, year=2024, measure=measure, status=Figure.Status.APPROVED
+        ).first()
+        if last is None or (code, region, 2025, measure) in taken:
+            continue
+        value = last.value * factor
+        figure = Figure(
+            indicator=indicators[code],
+            region=last.region,
+            year=2025,
+            measure=measure,
+            value=min(value, Decimal(100)) if measure == kinds.LEVEL else value,
+            status=Figure.Status.SUBMITTED,
+            source=DEMO_SOURCE,
+            entered_by=users[username],
+            submitted_at=now,
+            note="演示：2025年初步汇总",
+        )
+        figure._history_user, figure._change_reason = users[username], "load_demo"
+        figure.save()
 
 
 # --- Figures: import and change notification -------------------------------------------------------

@@ -52,11 +52,19 @@ def test_load_demo_creates_a_user_per_role_and_prints_their_logins(demo):
 
 def test_load_demo_marks_the_plan_and_approves_illustrative_figures(demo):
     assert Plan.objects.get().has_demo_data
-    figures = Figure.objects.all()
+    figures = Figure.objects.exclude(year=2025)
     assert figures.count() > 200
     assert set(figures.values_list("status", flat=True)) == {"approved"}
-    assert set(figures.values_list("source", flat=True)) == {DEMO_SOURCE}
+    assert set(Figure.objects.values_list("source", flat=True)) == {DEMO_SOURCE}
     assert set(figures.values_list("entered_by__username", "reviewed_by__username")) == {("clerk", "reviewer")}
+    # Two 2025 figures wait for review, 5 % and 1 % above 2024.
+    waiting = Figure.objects.filter(year=2025).order_by("indicator__code")
+    assert [(f.indicator.code, f.region and f.region.name, f.status, f.entered_by.username) for f in waiting] == [
+        ("COD", "鲅鱼圈区", "submitted", "region_clerk"),
+        ("STRAW_USE", None, "submitted", "clerk"),
+    ]
+    cod_2024 = Figure.objects.get(indicator__code="COD", region__name="鲅鱼圈区", year=2024).value
+    assert waiting[0].value == cod_2024 * Decimal("1.05")
 
 
 def test_load_demo_twice_gives_the_same_figures_and_keeps_real_ones(demo, capsys):

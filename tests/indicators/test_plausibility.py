@@ -57,7 +57,9 @@ def test_flag_params_are_plain_strings_and_render():
 
 
 def test_threshold_is_configurable():
-    flags = check(values={"level": D(70)}, previous={"level": D(60)}, preliminary={}, jump=D("0.1"), tolerance=TOLERANCE)
+    flags = check(
+        values={"level": D(70)}, previous={"level": D(60)}, preliminary={}, jump=D("0.1"), tolerance=TOLERANCE
+    )
     assert codes(flags) == [("jump", "level")]
 
 
