@@ -200,7 +200,7 @@ def _demo_submissions(indicators, users, taken):
         ).first()
         if last is None or (code, region, 2025, measure) in taken:
             continue
-        value = last.value * factor
+        value = (last.value * factor).quantize(Decimal("0.1"))
         figure = Figure(
             indicator=indicators[code],
             region=last.region,

@@ -11,7 +11,7 @@ STATES = {
     schedule.MISSING: ("○", _("Missing")),
     schedule.DRAFT: ("✎", _("Draft")),
     schedule.RETURNED: ("↩", _("Returned")),
-    schedule.SUBMITTED: ("⧗", _("Submitted")),
+    schedule.SUBMITTED: ("↑", _("Submitted")),
     schedule.APPROVED: ("✔", _("Approved")),
 }
 
