@@ -1,6 +1,7 @@
 """Reads for pages and exports, each in a fixed number of queries."""
 
 import pandas as pd
+from django.core.paginator import Paginator
 from django.db import connection
 from django.db.models import F, FloatField
 from django.db.models.functions import Cast, Coalesce, Greatest
@@ -265,13 +266,19 @@ def entry_cell(*, indicator, region, year, stage):
     }
 
 
-def review_queue(*, user):
-    """Submitted figures the user may review, oldest first, with last year's value beside each: 2 queries."""
-    figures = list(
+REVIEW_PAGE_SIZE = 100
+
+
+def review_queue(*, user, page=1):
+    """A page of the submitted figures the user may review, oldest first, with last year's value beside
+    each: 3 queries (count, page, last year's values), however long the queue."""
+    queryset = (
         permissions.reviewable_figures(user)
         .select_related("indicator", "region", "entered_by")
-        .order_by("submitted_at", "indicator__position", "year")
+        .order_by("submitted_at", "indicator__position", "year", "pk")
     )
+    page = Paginator(queryset, REVIEW_PAGE_SIZE).get_page(page)
+    figures = list(page.object_list)
     previous = Figure.objects.filter(
         indicator__in={f.indicator_id for f in figures},
         year__in={f.year - 1 for f in figures},
@@ -282,7 +289,8 @@ def review_queue(*, user):
         last[(indicator_id, region_id, year + 1, measure)] = value  # final sorts last: it wins
     for figure in figures:
         figure.previous_value = last.get((figure.indicator_id, figure.region_id, figure.year, figure.measure))
-    return figures
+    page.object_list = figures
+    return page
 
 
 def completeness(*, plan, year, today, unit=None):

@@ -28,5 +28,6 @@ def review_queue(request):
                 done = ngettext("%(count)d figure returned.", "%(count)d figures returned.", len(figures))
             messages.success(request, done % {"count": len(figures)})
             return redirect("reporting:review")
-    context = {"figures": selectors.review_queue(user=request.user), "form": form}
+    page = selectors.review_queue(user=request.user, page=request.GET.get("page"))
+    context = {"page": page, "figures": page.object_list, "form": form}
     return render(request, "reporting/review.html", context, status=400 if form.errors else 200)

@@ -96,3 +96,17 @@ def test_query_count_is_constant(client, reviewer, submitted, plan, django_asser
     with django_assert_max_num_queries(10):
         response = client.get(URL)
     assert response.content.decode().count('name="figures"') >= 20
+
+
+def test_a_long_queue_is_paged_oldest_first(client, reviewer, plan):
+    indicators = list(Indicator.objects.all()[:30])
+    Figure.objects.bulk_create(
+        Figure(indicator=i, year=year, measure="level", value=1, status="submitted")
+        for i in indicators
+        for year in range(2021, 2026)
+    )
+    client.force_login(reviewer)
+    first = client.get(URL).content.decode()
+    assert first.count('name="figures"') == 100 and "150 项数据待审核" in first
+    assert client.get(URL, {"page": 2}).content.decode().count('name="figures"') == 50
+    assert client.get(URL, {"page": "abc"}).content.decode().count('name="figures"') == 100
