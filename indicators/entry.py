@@ -11,7 +11,17 @@ from django.utils.translation import gettext as _
 
 from . import kinds, permissions, plausibility
 from .models import Figure, Upload
-from .services import ImportRejected, figures_changed, figures_import, figures_parse, figures_plan, neighbour_values
+from .services import (
+    CREATE,
+    REPLACE,
+    UNCHANGED,
+    ImportRejected,
+    figures_changed,
+    figures_import,
+    figures_parse,
+    figures_plan,
+    neighbour_values,
+)
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 
@@ -152,10 +162,24 @@ def figures_unlock(*, user, indicator, region, year, reason):
 # --- Uploads ---------------------------------------------------------------------------------------------
 
 
+PREVIEW_ROWS = 500  # a 20,000-row file is summarised, not shown whole
+
+
 @dataclass
 class Preview:
     changes: list = field(default_factory=list)
     problems: list = field(default_factory=list)
+
+    @property
+    def counts(self):
+        return {action: sum(1 for c in self.changes if c.action == action) for action in (CREATE, REPLACE, UNCHANGED)}
+
+    @property
+    def shown(self):
+        """The rows to show: those replacing a value or flagged first, then the others, PREVIEW_ROWS at most."""
+        first = [c for c in self.changes if c.action == REPLACE or c.flags]
+        rest = [c for c in self.changes if not (c.action == REPLACE or c.flags)]
+        return (first + rest)[:PREVIEW_ROWS]
 
 
 def upload_create(*, user, filename, data):

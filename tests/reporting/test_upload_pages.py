@@ -127,3 +127,18 @@ def test_no_file_or_an_empty_one_is_refused(client, clerk, plan):
     response = send(client, b"", "empty.csv")
     assert response.status_code == 400 and "所提交的是空文件" in response.content.decode()
     assert not Upload.objects.exists()
+
+
+def test_a_long_file_is_summarised_replacements_first(client, clerk, plan, monkeypatch):
+    from indicators import entry
+
+    monkeypatch.setattr(entry, "PREVIEW_ROWS", 3)
+    steel = Indicator.objects.get(code="STEEL_ULE")
+    Figure.objects.create(indicator=steel, year=2025, measure="level", value=44, status="draft")
+    rows = "".join(f"STEEL_ULE,{year},45\n" for year in range(2020, 2026))
+    client.force_login(clerk)
+    page = client.get(send(client, f"indicator,year,value\n{rows}".encode())["Location"]).content.decode()
+    assert "5 项新增，1 项替换现有数值，0 项不变" in page
+    assert "显示 6 行中的 3 行" in page
+    body = page[page.index("<tbody>") :]
+    assert body.index("替换当前数值") < body.index("新增")  # the replacement comes first
