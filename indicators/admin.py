@@ -59,6 +59,12 @@ class FigureAdmin(SimpleHistoryAdmin):
     raw_id_fields = ["entered_by", "reviewed_by"]
     readonly_fields = ["revision"]
 
+    def get_readonly_fields(self, request, obj=None):
+        # An approved figure is locked here too: unlocking, with its reason, is done on the indicator's page.
+        if obj is not None and obj.is_locked:
+            return [field.name for field in obj._meta.fields]
+        return self.readonly_fields
+
     def save_model(self, request, obj, form, change):
         if change and form.changed_data:
             obj.revision += 1

@@ -93,3 +93,17 @@ def test_a_bad_trajectory_is_refused(client, administrator, trajectory, message)
     assert message in str(response.context["adminform"].form.errors)
     cod.refresh_from_db()
     assert cod.trajectory == {}
+
+
+def test_an_approved_figure_is_read_only_in_the_admin(client, administrator, plan):
+    from indicators.models import Figure, Indicator
+
+    figure = Figure.objects.create(
+        indicator=Indicator.objects.get(code="STEEL_ULE"), year=2021, measure="level", value=40, status="approved"
+    )
+    client.force_login(administrator)
+    url = f"/admin/indicators/figure/{figure.pk}/change/"
+    assert 'name="value"' not in client.get(url).content.decode()
+    client.post(url, {"value": "99", "status": "draft"})
+    figure.refresh_from_db()
+    assert (figure.value, figure.status) == (40, "approved")
