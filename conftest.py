@@ -74,3 +74,10 @@ def region_clerk(plan):
     """A clerk of a county-level government: enters the figures of 鲅鱼圈区."""
     roles_ensure()
     return UserFactory(role=roles.CLERK, region=Region.objects.get(name="鲅鱼圈区"), username="region_clerk")
+
+
+def pytest_collection_modifyitems(items):
+    """Browser tests last: they are the slowest, and their session-wide live server must not be running
+    while the real-worker test's Celery threads open database connections (on PostgreSQL those then
+    outlive the run and block dropping the test database)."""
+    items.sort(key=lambda item: "tests/browser/" in item.nodeid)

@@ -15,6 +15,7 @@ from django.db import connections
 
 import indicators.tasks  # noqa: F401  (registers the shared tasks)
 from indicators.models import Figure, Indicator, Result
+from yingkou_targets.celery import app as project_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -43,6 +44,10 @@ def redis_worker():
             yield worker_app
     finally:
         task_postrun.disconnect(_close_worker_connections)
+        # start_worker made the worker's app the current and default one; shared tasks follow the current
+        # app, so without this every later .delay() in the run would go to Redis instead of running eagerly.
+        project_app.set_current()
+        project_app.set_default()
 
 
 @pytest.mark.django_db(transaction=True)
