@@ -459,10 +459,29 @@ class Result(models.Model):
             ),
             models.CheckConstraint(condition=Q(status__in=list(progress.STATUSES)), name="result_status_valid"),
         ]
+        indexes = [
+            # The overview counts and ranks one year's city-wide statuses: a small index of those rows only.
+            models.Index(
+                fields=["year", "status", "indicator"], condition=Q(region__isnull=True), name="result_city_year"
+            )
+        ]
 
     def __str__(self):
         where = self.region.name if self.region_id else "全市"
         return f"{self.indicator.code} {where} {self.year}: {self.status}"
+
+    SOURCES = {
+        progress.FROM_LEVELS: _("levels"),
+        progress.FROM_RATES: _("year-on-year changes"),
+        progress.FROM_COMPONENTS: _("energy use and GDP"),
+        progress.FROM_AMOUNTS: _("yearly amounts"),
+        progress.FROM_REGION_SUM: _("sum of the regions"),
+        progress.FROM_PERCENT: _("percent complete"),
+    }
+
+    @property
+    def source_label(self):
+        return self.SOURCES.get(self.source, self.source)
 
     @property
     def explanation(self):
@@ -524,3 +543,72 @@ class Reminder(models.Model):
 
     def __str__(self):
         return f"{self.user} {self.kind} {self.sent_on}"
+
+
+class RecomputeRun(models.Model):
+    """One recompute of results, from queued to done: pages say when their results were computed, from
+    which approved figures, and that a recompute is running (with its progress) until it ends."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        RUNNING = "running", _("Running")
+        DONE = "done", _("Done")
+        FAILED = "failed", _("Failed")
+
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    whole_plan = models.BooleanField(_("all indicators"), default=False)
+    total = models.PositiveIntegerField(_("indicators to compute"), default=0)
+    done = models.PositiveIntegerField(_("indicators computed"), default=0)
+    results = models.PositiveIntegerField(_("results written"), default=0)
+    queued_at = models.DateTimeField(_("queued at"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    # What the results stood on once the run ended: every approved figure up to this approval.
+    approved_figures = models.PositiveIntegerField(_("approved figures"), null=True, blank=True)
+    last_approved_at = models.DateTimeField(_("latest approval"), null=True, blank=True)
+    latest_year = models.PositiveSmallIntegerField(_("latest year with results"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("recompute run")
+        verbose_name_plural = _("recompute runs")
+        indexes = [models.Index(fields=["status", "-finished_at"], name="recomputerun_status_finished")]
+
+    def __str__(self):
+        return f"{self.queued_at:%Y-%m-%d %H:%M} {self.status}"
+
+    @property
+    def percent(self):
+        return round(100 * self.done / self.total) if self.total else 0
+
+
+class ProgressReport(models.Model):
+    """A department's written account of a task for a year (what was done, what is late and why), read by
+    leadership beside the figures and in the annual assessment report."""
+
+    task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="reports")
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="reports"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    text = models.TextField(_("progress report"))
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("written by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="progress_reports",
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    history = HistoricalRecords(history_change_reason_field=models.TextField(null=True))
+
+    class Meta:
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        constraints = [
+            models.UniqueConstraint(fields=["task", "department", "year"], name="progress_report_once_a_year")
+        ]
+
+    def __str__(self):
+        return f"{self.task.code} {self.department} {self.year}"

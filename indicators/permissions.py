@@ -14,6 +14,7 @@ Nobody approves a figure they entered themselves: the plan asks for defence agai
 from dataclasses import dataclass
 
 from departments import roles
+from departments.models import Department, Region
 
 from .models import Figure, Indicator
 
@@ -103,3 +104,28 @@ def reviewable_figures(user):
 
 def can_review(user, figure):
     return reviewable_figures(user).filter(pk=figure.pk).exists()
+
+
+def can_recompute(user):
+    """Administrators may start a full recompute by hand (the nightly one runs anyway)."""
+    return role_of(user) == roles.ADMINISTRATOR
+
+
+def can_see_unit(user, unit):
+    """A department's or region's page: its own people, and those who see every unit."""
+    if not can_read(user):
+        return False
+    if sees_all_units(user):
+        return True
+    if isinstance(unit, Department):
+        return unit.pk == user.department_id
+    return isinstance(unit, Region) and unit.pk == user.region_id
+
+
+def can_write_reports(user, department):
+    """A department's clerks and head write its progress reports (on the tasks it leads or shares)."""
+    return role_of(user) in ENTERING and user.department_id == department.pk
+
+
+def can_write_report(user, task, department):
+    return can_write_reports(user, department) and task.responsibilities.filter(department=department).exists()

@@ -465,3 +465,18 @@ def evaluate(
     planned = pd.DataFrame([(1, y, float(v)) for y, v in (trajectory or {}).items()], columns=TRAJECTORY_COLUMNS)
     results = compute(indicators, frame, planned)
     return {int(row["year"]): row for row in results.to_dict("records")}
+
+
+def expected_value(*, kind, expected, target_value, baseline=None):
+    """The expected share of the way turned back into the target's own terms, for drawing the expected
+    path beside the actual progress: 15.5 % x 0.4 = 6.2 % below 2020; 3472 t x 0.4 = 1388.8 t; a level
+    moves from the baseline towards the target. None where no path exists (a level target without a
+    baseline on the other side of the target is judged by the plain ratio, which has no path)."""
+    if expected is None:
+        return None
+    if kind in (kinds.AT_LEAST, kinds.AT_MOST):
+        if baseline is None:
+            return None
+        other_side = baseline < target_value if kind == kinds.AT_LEAST else baseline > target_value
+        return baseline + expected * (target_value - baseline) if other_side else None
+    return expected * target_value

@@ -3,11 +3,13 @@
 import json
 import logging
 from dataclasses import dataclass, field
+from datetime import timedelta
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 from django.db import connection, transaction
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext
 from kombu.exceptions import OperationalError as BrokerError
@@ -19,7 +21,7 @@ from departments.services import roles_ensure, user_upsert
 
 from . import kinds, parsing, pgcopy, plausibility, progress, selectors
 from .demo import demo_rows
-from .models import Figure, Indicator, Plan, Result, Task, TaskResponsibility
+from .models import Figure, Indicator, Plan, RecomputeRun, Result, Task, TaskResponsibility
 
 logger = logging.getLogger(__name__)
 
@@ -443,31 +445,83 @@ def figures_changed(*, indicator_ids):
 def _dispatch_recompute(ids):
     from .tasks import recompute_indicators  # tasks import this module
 
+    # The run is recorded before the job is queued, so pages say "recompute queued" at once.
+    run = RecomputeRun.objects.create(total=len(ids))
     try:
-        recompute_indicators.delay(ids)
+        recompute_indicators.delay(ids, run_id=run.pk)
     except BrokerError:
         # The figures are saved; the nightly recompute will catch up. Say so loudly in the log.
         logger.exception("Could not queue the recompute of indicators %s", ids)
+        RecomputeRun.objects.filter(pk=run.pk).update(status=RecomputeRun.Status.FAILED, error="broker unavailable")
+
+
+def recompute_queue():
+    """Queues a recompute of every indicator (an administrator's button); the page follows its run."""
+    from .tasks import recompute_all
+
+    run = RecomputeRun.objects.create(whole_plan=True)
+    transaction.on_commit(lambda: recompute_all.delay(run_id=run.pk))
+    return run
 
 
 # --- Progress results --------------------------------------------------------------------------------
 
 BATCH_SIZE = 5000  # indicators per transaction in a full recompute
+# Done runs are kept this long: enough to see what happened last month, without growing forever.
+RUNS_KEPT_DAYS = 60
 
 
-def progress_recompute(*, indicator_ids=None, on_progress=None):
+def progress_recompute(*, indicator_ids=None, on_progress=None, run_id=None):
     """Recomputes the results of the given indicators (all when None) from their approved figures.
 
     Works in batches of indicators, each in one transaction that locks its indicators' rows, so two
     recomputes of the same indicator run one after the other and the second writes the same rows.
-    `on_progress(done, total)` is called after each batch. Returns the number of results written."""
+    `on_progress(done, total)` is called after each batch. The run is recorded in a RecomputeRun (the
+    queued one `run_id` names, else a new one) with its progress. Returns the number of results written."""
     ids = selectors.indicator_ids(indicator_ids)
+    run = _run_start(run_id, total=len(ids), whole_plan=indicator_ids is None)
     written = 0
-    for start in range(0, len(ids), BATCH_SIZE):
-        written += _recompute_batch(ids[start : start + BATCH_SIZE])
-        if on_progress:
-            on_progress(min(start + BATCH_SIZE, len(ids)), len(ids))
+    try:
+        for start in range(0, len(ids), BATCH_SIZE):
+            written += _recompute_batch(ids[start : start + BATCH_SIZE])
+            done = min(start + BATCH_SIZE, len(ids))
+            RecomputeRun.objects.filter(pk=run.pk).update(done=done, results=written)
+            if on_progress:
+                on_progress(done, len(ids))
+    except Exception as error:
+        RecomputeRun.objects.filter(pk=run.pk).update(
+            status=RecomputeRun.Status.FAILED, finished_at=timezone.now(), error=repr(error)[:2000]
+        )
+        raise
+    _run_finish(run, written)
     return written
+
+
+def _run_start(run_id, *, total, whole_plan):
+    run = RecomputeRun.objects.filter(pk=run_id).first() if run_id else None
+    run = run or RecomputeRun(whole_plan=whole_plan)
+    run.status, run.started_at, run.total, run.done = RecomputeRun.Status.RUNNING, timezone.now(), total, 0
+    run.error = ""
+    run.save()
+    return run
+
+
+def _run_finish(run, written):
+    """Records what the results now stand on: the approved figures and the latest year with a result."""
+    approved = Figure.objects.filter(status=Figure.Status.APPROVED).aggregate(n=Count("pk"), last=Max("reviewed_at"))
+    latest = (
+        Result.objects.filter(region__isnull=True).exclude(status=progress.GREY).aggregate(year=Max("year"))["year"]
+    )
+    RecomputeRun.objects.filter(pk=run.pk).update(
+        status=RecomputeRun.Status.DONE,
+        finished_at=timezone.now(),
+        results=written,
+        approved_figures=approved["n"],
+        last_approved_at=approved["last"],
+        latest_year=latest,
+    )
+    cutoff = timezone.now() - timedelta(days=RUNS_KEPT_DAYS)
+    RecomputeRun.objects.filter(finished_at__lt=cutoff).delete()
 
 
 @transaction.atomic

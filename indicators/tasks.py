@@ -12,20 +12,20 @@ RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_backof
 
 
 @shared_task(**RETRY)
-def recompute_indicators(indicator_ids):
-    """After approved figures of these indicators changed."""
-    return services.progress_recompute(indicator_ids=indicator_ids)
+def recompute_indicators(indicator_ids, run_id=None):
+    """After approved figures of these indicators changed (run_id: the run recorded when it was queued)."""
+    return services.progress_recompute(indicator_ids=indicator_ids, run_id=run_id)
 
 
 @shared_task(bind=True, **RETRY)
-def recompute_all(self):
+def recompute_all(self, run_id=None):
     """Nightly, and on demand: every indicator, reporting its progress for the page that started it."""
 
     def report(done, total):
         if not self.request.is_eager:
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
-    return services.progress_recompute(on_progress=report)
+    return services.progress_recompute(on_progress=report, run_id=run_id)
 
 
 @shared_task(**RETRY)

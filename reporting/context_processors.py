@@ -16,4 +16,5 @@ def product(request):
         "may_enter": bool(user and permissions.can_enter_any(user)),
         "may_review": bool(user and permissions.can_review_any(user)),
         "may_read": bool(user and permissions.can_read(user)),
+        "may_recompute": bool(user and permissions.can_recompute(user)),
     }

@@ -5,9 +5,10 @@ from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from departments.models import Department, Region
 from indicators import kinds
 from indicators.entry import MAX_UPLOAD_BYTES
-from indicators.models import Figure
+from indicators.models import Figure, Result, Task
 
 MEASURE_LABELS = dict(Figure.Measure.choices)
 
@@ -104,3 +105,48 @@ class UnlockForm(forms.Form):
     year = forms.IntegerField(label=_("Year"))
     region = forms.IntegerField(required=False, widget=forms.HiddenInput)
     reason = forms.CharField(label=_("Reason for unlocking"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class OverviewFilterForm(forms.Form):
+    """The overview's filters, read from the query string. An invalid choice is reported and dropped,
+    never silently replaced by something the reader did not ask for."""
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    task = forms.ModelChoiceField(label=_("Task"), queryset=Task.objects.none(), required=False)
+    department = forms.ModelChoiceField(label=_("Department"), queryset=Department.objects.none(), required=False)
+    region = forms.ModelChoiceField(label=_("Region"), queryset=Region.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    page = forms.IntegerField(min_value=1, required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, plan, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        everything = [("", _("All"))]
+        self.fields["year"].choices = [(year, year) for year in years]
+        self.fields["task"].queryset = Task.objects.filter(plan=plan).order_by("position")
+        self.fields["task"].label_from_instance = lambda task: f"{task.code} {task.display_title}"
+        self.fields["department"].queryset = Department.objects.filter(responsibilities__task__plan=plan).distinct()
+        self.fields["department"].label_from_instance = lambda unit: unit.display_name
+        self.fields["region"].queryset = Region.objects.all()
+        self.fields["region"].label_from_instance = lambda unit: unit.display_name
+        self.fields["status"].choices = everything + list(Result.Status.choices)
+        for name in ("task", "department", "region"):
+            self.fields[name].empty_label = _("All")
+
+    def filters(self):
+        """The valid filters as keyword arguments for the overview selector (empty ones left out)."""
+        data = self.cleaned_data if self.is_bound and self.is_valid() else self._valid_part()
+        return {name: data.get(name) for name in ("task", "department", "region", "status") if data.get(name)}
+
+    def _valid_part(self):
+        return {name: value for name, value in getattr(self, "cleaned_data", {}).items() if name not in self.errors}
+
+
+class ProgressReportForm(forms.Form):
+    task = forms.IntegerField(widget=forms.HiddenInput)
+    year = forms.IntegerField(widget=forms.HiddenInput)
+    text = forms.CharField(
+        label=_("Progress report"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("What was done this year, what is behind and why, what comes next. Leadership reads it."),
+    )

@@ -4,7 +4,15 @@ from . import views
 
 app_name = "reporting"
 urlpatterns = [
-    path("", views.overview, name="overview"),
+    path("", views.landing, name="landing"),
+    path("overview/", views.overview, name="overview"),
+    path("overview.xlsx", views.overview_workbook_download, name="overview-xlsx"),
+    path("freshness/", views.freshness, name="freshness"),
+    path("recompute/", views.recompute, name="recompute"),
+    path("departments/<int:pk>/", views.department_page, name="department"),
+    path("departments/<int:pk>/reports/", views.report_save, name="report-save"),
+    path("regions/<int:pk>/", views.region_page, name="region"),
+    path("report/", views.annual_report, name="report"),
     path("entry/", views.entry_grid, name="entry"),
     path("entry/<str:code>/<int:year>/", views.figure_entry, name="figure-entry"),
     path("entry/<str:code>/<int:year>/region/<int:region_id>/", views.figure_entry, name="figure-entry-region"),

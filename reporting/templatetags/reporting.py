@@ -2,7 +2,9 @@ from django import template
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from indicators import schedule
+from indicators import progress, schedule
+from indicators.models import Result
+from reporting import text
 
 register = template.Library()
 
@@ -48,3 +50,57 @@ def problem_text(problem):
     else:
         return body
     return f"{where}: {body}"
+
+
+# Result lights: an icon and a word beside the colour, so the status reads in print and for colour-blind readers.
+LIGHTS = {
+    progress.GREEN: "✔",
+    progress.YELLOW: "!",
+    progress.RED: "✖",
+    progress.GREY: "–",
+}
+LIGHT_LABELS = dict(Result.Status.choices)
+
+
+@register.inclusion_tag("reporting/_light.html")
+def light(status, short=False):
+    status = status if status in LIGHTS else progress.GREY
+    return {"status": status, "icon": LIGHTS[status], "label": LIGHT_LABELS[status], "short": short}
+
+
+@register.simple_tag
+def progress_of(indicator, value):
+    return text.progress_text(indicator, value)
+
+
+@register.simple_tag
+def required_of(indicator, value):
+    return text.required_text(indicator, value)
+
+
+@register.inclusion_tag("reporting/_schedule_bar.html")
+def schedule_bar(status, achieved, expected):
+    """Achieved against expected share as a bar with a marker; widths only, the colour is the status's."""
+    return {
+        "status": status,
+        "achieved": text.percent(achieved),
+        "expected": text.percent(expected),
+        "width": _clamp(text.percent(achieved)),
+        "marker": _clamp(text.percent(expected)),
+    }
+
+
+def _clamp(value):
+    return None if value is None else max(0.0, min(100.0, value))
+
+
+@register.filter
+def get_item(mapping, key):
+    """A dict's entry in a template: {{ reports|get_item:task.pk }}."""
+    return mapping.get(key)
+
+
+@register.filter
+def percent(share):
+    """0.423 -> 42.3 (a share read as a percentage)."""
+    return text.percent(share)

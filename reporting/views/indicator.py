@@ -1,22 +1,31 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.models import Region
 from indicators import entry, permissions, selectors
 from indicators.models import Indicator
+from reporting import plots
+from reporting import selectors as dashboards
 from reporting.access import allowed
 from reporting.forms import UnlockForm
 
 
 @allowed(permissions.can_read)
 def indicator_page(request, code):
-    """An indicator's figures by year and region with their status, and every change made to them."""
+    """An indicator's definition, its progress against the expected path (chart, yearly lights and why,
+    the forecast and the pace still needed), its figures with their status, and every change to them."""
     indicator = get_object_or_404(Indicator.objects.select_related("task__plan"), code=code)
-    context = selectors.indicator_figures(indicator=indicator)
-    context["can_unlock"] = permissions.can_unlock(request.user)
+    context = selectors.indicator_figures(indicator=indicator) | dashboards.indicator_progress(indicator=indicator)
+    context["chart"] = plots.indicator_chart(indicator, context["chart"])
+    latest = context["latest"]
+    if latest and context["regions"]:
+        compared = [r for rows in context["regions"].values() for r in rows if r.year == latest.year]
+        context["region_chart"] = plots.region_chart(indicator, compared)
+    context |= {"can_unlock": permissions.can_unlock(request.user), "fresh": dashboards.freshness(now=timezone.now())}
     return render(request, "reporting/indicator.html", context)
 
 

@@ -1,0 +1,62 @@
+"""The pages' charts: a selector's series with labels in the reader's language, drawn by `charts`."""
+
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+
+from indicators import kinds
+from indicators.models import Result
+
+from . import charts
+
+
+def _locale():
+    return "zh-CN" if (get_language() or "").startswith("zh") else "en"
+
+
+def value_axis(indicator):
+    """The y-axis in the target's own terms, with the unit."""
+    unit = indicator.display_unit
+    if indicator.kind == kinds.RELATIVE_REDUCTION:
+        return _("Reduction since %(year)s (%%)") % {"year": indicator.baseline_year}
+    if indicator.kind == kinds.CUMULATIVE_TOTAL:
+        return _("Cumulative since %(year)s (%(unit)s)") % {"year": indicator.baseline_year, "unit": unit}
+    if indicator.kind == kinds.POINT_REDUCTION:
+        return _("Percentage points lower than %(year)s") % {"year": indicator.baseline_year}
+    if indicator.kind == kinds.MILESTONE:
+        return _("Done (%)")
+    return f"{indicator.display_name} ({unit})" if unit else indicator.display_name
+
+
+def indicator_chart(indicator, series, *, static=False, div_id="indicator-chart"):
+    labels = {
+        "actual": _("Actual"),
+        "expected": _("Expected path"),
+        "target": _("Target"),
+        "year": _("Year"),
+        "value": value_axis(indicator),
+    }
+    return charts.indicator_chart(
+        years=series["years"],
+        actual=series["actual"],
+        expected=series["expected"],
+        target=series["target"],
+        regions=series["regions"] or None,
+        labels=labels,
+        locale=_locale(),
+        div_id=div_id,
+        static=static,
+    )
+
+
+def region_chart(indicator, results, *, highlight=None, div_id="region-chart"):
+    """One indicator's year across the regions, each bar in its status's colour and word."""
+    return charts.region_chart(
+        regions=[r.region.display_name for r in results],
+        values=[None if r.status == "grey" else r.value for r in results],
+        statuses=[r.status for r in results],
+        status_labels={str(k): str(v) for k, v in Result.Status.choices},
+        labels={"value": value_axis(indicator), "title": ""},
+        highlight=highlight.display_name if highlight else None,
+        locale=_locale(),
+        div_id=div_id,
+    )

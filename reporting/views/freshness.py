@@ -1,0 +1,30 @@
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from indicators import permissions, services
+from reporting import selectors
+from reporting.access import allowed
+
+
+@allowed(permissions.can_read)
+def freshness(request):
+    """The "computed at / recompute running" line alone, polled by htmx while a recompute runs. Once the
+    run the page was waiting for has ended, htmx is told to reload the page so it shows the new results."""
+    fresh = selectors.freshness(now=timezone.now())
+    waited_for = request.GET.get("waiting", "")
+    if waited_for.isdigit() and (fresh["active"] is None or fresh["active"].pk != int(waited_for)):
+        return HttpResponse(status=204, headers={"HX-Refresh": "true"})
+    return render(request, "reporting/_freshness.html", {"fresh": fresh})
+
+
+@require_POST
+@allowed(permissions.can_recompute)
+def recompute(request):
+    """An administrator recomputes every indicator now; the page follows the run until it ends."""
+    services.recompute_queue()
+    messages.success(request, _("Recompute started. This page refreshes when it ends."))
+    return redirect(request.POST.get("next") or "reporting:overview")
