@@ -21,6 +21,7 @@ STATUSES = (GREEN, YELLOW, RED, GREY)
 
 # The rule that decided the traffic light, in the order they are tried.
 NO_DATA = "no_data"
+NO_REGIONAL_TARGET = "no_regional_target"
 MISSING_INPUTS = "missing_inputs"
 TARGET_MET = "target_met"
 WENT_BACKWARDS = "went_backwards"
@@ -31,6 +32,9 @@ BEHIND_SCHEDULE = "behind_schedule"
 
 RULE_MESSAGES = {
     NO_DATA: kinds.gettext_noop("No approved figure for this year."),
+    NO_REGIONAL_TARGET: kinds.gettext_noop(
+        "The plan sets this amount for the whole city only: a region's share is shown, not judged."
+    ),
     MISSING_INPUTS: kinds.gettext_noop(
         "An approved figure this year needs is missing (the baseline, an earlier year or a component)."
     ),
@@ -45,6 +49,7 @@ RULE_MESSAGES = {
 }
 STATUS_OF_RULE = {
     NO_DATA: GREY,
+    NO_REGIONAL_TARGET: GREY,
     MISSING_INPUTS: GREY,
     TARGET_MET: GREEN,
     WENT_BACKWARDS: RED,
@@ -396,9 +401,13 @@ def _status(grid):
     achieved, expected = grid["achieved"], grid["expected"]
     late = grid["year"] >= grid["target_year"]
     green_ratio = grid["green_ratio"].astype(float)
+    # A city-wide amount (COD 3472 t) is not split among the regions by the plan: a region's
+    # tonnes cannot be judged against the whole city's target.
+    regional_total = (grid["kind"] == kinds.CUMULATIVE_TOTAL) & (grid["region_id"] != CITY)
     rules = np.select(
         [
             ~grid["has_data"],
+            regional_total,
             achieved.isna(),
             grid["met"].astype(bool),
             grid["backwards"].fillna(False).astype(bool),
@@ -406,7 +415,16 @@ def _status(grid):
             late,
             achieved >= expected * green_ratio - EPSILON,
         ],
-        [NO_DATA, MISSING_INPUTS, TARGET_MET, WENT_BACKWARDS, BELOW_BASELINE, DEADLINE_MISSED, ON_SCHEDULE],
+        [
+            NO_DATA,
+            NO_REGIONAL_TARGET,
+            MISSING_INPUTS,
+            TARGET_MET,
+            WENT_BACKWARDS,
+            BELOW_BASELINE,
+            DEADLINE_MISSED,
+            ON_SCHEDULE,
+        ],
         BEHIND_SCHEDULE,
     )
     grid["rule"] = rules
@@ -416,8 +434,8 @@ def _status(grid):
     no_need = unknown | grid["met"].astype(bool) | late
     grid.loc[no_need, "required_per_year"] = np.nan
     grid.loc[unknown | (grid["year"] >= grid["target_year"]), "projected"] = np.nan
-    for column in ["achieved", "value"]:
-        grid.loc[unknown, column] = np.nan
+    grid.loc[unknown, "achieved"] = np.nan
+    grid.loc[unknown & (grid["rule"] != NO_REGIONAL_TARGET), "value"] = np.nan  # a region's tonnes still show
 
 
 def evaluate(

@@ -3,10 +3,10 @@
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from indicators import kinds
+from indicators import kinds, progress
 from indicators.models import Result
 
-from . import charts
+from . import charts, text
 
 
 def _locale():
@@ -50,11 +50,14 @@ def indicator_chart(indicator, series, *, static=False, div_id="indicator-chart"
 
 def region_chart(indicator, results, *, highlight=None, div_id="region-chart"):
     """One indicator's year across the regions, each bar in its status's colour and word."""
+    labels = {str(k): str(v) for k, v in Result.Status.choices}
+    if indicator.kind == kinds.CUMULATIVE_TOTAL:  # the plan sets the amount for the whole city only
+        labels[progress.GREY] = str(text.NOT_JUDGED)
     return charts.region_chart(
         regions=[r.region.display_name for r in results],
-        values=[None if r.status == "grey" else r.value for r in results],
+        values=[r.value for r in results],
         statuses=[r.status for r in results],
-        status_labels={str(k): str(v) for k, v in Result.Status.choices},
+        status_labels=labels,
         labels={"value": value_axis(indicator), "title": ""},
         highlight=highlight.display_name if highlight else None,
         locale=_locale(),

@@ -157,6 +157,14 @@ def explanation(annotated):
 # --- Indicator page ----------------------------------------------------------------------------------
 
 
+def indicators_with_departments():
+    """Indicators with their task's plan and departments at hand (2 queries for one indicator)."""
+    responsibilities = TaskResponsibility.objects.select_related("department")
+    return Indicator.objects.select_related("task__plan").prefetch_related(
+        Prefetch("task__responsibilities", queryset=responsibilities)
+    )
+
+
 def indicator_progress(*, indicator):
     """An indicator's results by year, city-wide and per region, with the expected path in the target's
     own terms for the chart, and the latest year that has something to say: 1 query."""

@@ -2,10 +2,14 @@
 language. Shared by the pages, the workbook and the annual report."""
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from indicators import kinds
 
 from .charts import format_number
+
+# The light of a region's share of a city-wide amount: shown, not judged (see progress.NO_REGIONAL_TARGET).
+NOT_JUDGED = gettext_lazy("No regional target")
 
 
 def _amount(value, unit):

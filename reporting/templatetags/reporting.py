@@ -63,9 +63,10 @@ LIGHT_LABELS = dict(Result.Status.choices)
 
 
 @register.inclusion_tag("reporting/_light.html")
-def light(status, short=False):
+def light(status, short=False, rule=None):
     status = status if status in LIGHTS else progress.GREY
-    return {"status": status, "icon": LIGHTS[status], "label": LIGHT_LABELS[status], "short": short}
+    label = text.NOT_JUDGED if rule == progress.NO_REGIONAL_TARGET else LIGHT_LABELS[status]
+    return {"status": status, "icon": LIGHTS[status], "label": label, "short": short}
 
 
 @register.simple_tag

@@ -18,7 +18,7 @@ from reporting.forms import UnlockForm
 def indicator_page(request, code):
     """An indicator's definition, its progress against the expected path (chart, yearly lights and why,
     the forecast and the pace still needed), its figures with their status, and every change to them."""
-    indicator = get_object_or_404(Indicator.objects.select_related("task__plan"), code=code)
+    indicator = get_object_or_404(dashboards.indicators_with_departments(), code=code)
     context = selectors.indicator_figures(indicator=indicator) | dashboards.indicator_progress(indicator=indicator)
     context["chart"] = plots.indicator_chart(indicator, context["chart"])
     latest = context["latest"]

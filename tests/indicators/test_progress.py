@@ -181,6 +181,46 @@ def test_city_total_is_the_sum_of_regions_without_a_city_figure():
     assert city_figure[(city_figure["region_id"] == 0) & (city_figure["year"] == 2021)].iloc[0]["value"] == 650
 
 
+def test_a_regions_share_of_a_city_wide_amount_is_shown_not_judged():
+    # COD 3472 t is the city's target; 鲅鱼圈区's 300 t + 500 t cannot be "23 % of 3472 t, behind".
+    rows = [(1, 7, 2021, "amount", "final", 300.0), (1, 7, 2022, "amount", "final", 500.0)]
+    results = _compute(COD, rows)
+    region = results[(results["region_id"] == 7) & (results["year"] == 2022)].iloc[0]
+    assert (region["status"], region["rule"]) == (GREY, progress.NO_REGIONAL_TARGET)
+    assert region["value"] == approx(800)  # the cumulative tonnes stay for the comparison chart
+    assert math.isnan(region["achieved"]) and math.isnan(region["required_per_year"])
+    city = results[(results["region_id"] == 0) & (results["year"] == 2022)].iloc[0]
+    # The city, from the regions' sum: 800 / 3472 = 23.04 % against 40 % expected -> yellow.
+    assert (city["status"], city["achieved"]) == (YELLOW, approx(800 / 3472))
+
+
+def test_a_region_without_figures_stays_no_data():
+    rows = [(1, 7, 2021, "amount", "final", 300.0)]
+    region = _compute(COD, rows).query("region_id == 7 and year == 2022").iloc[0]
+    assert region["rule"] == progress.NO_DATA
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected", "baseline", "value"),
+    [
+        (EI, E_2021, None, 15.5 * E_2021),  # 3.312 % below 2020 expected after one year
+        (COD, 0.4, None, 1388.8),  # 3472 t x 2/5
+        (COATINGS, 0.2, None, 4.0),  # 20 points x 1/5
+        (OUTFALL, 1.0, None, 100.0),
+        (STRAW, 0.2, 80.0, 82.0),  # from 80 % towards 90 %: 80 + 0.2 x 10
+        (LEAKAGE, 0.6, 13.8, 11.52),  # from 13.8 % down to 10 %: 13.8 - 0.6 x 3.8
+        (STRAW, 0.2, 95.0, None),  # already above: judged by the plain ratio, no path to draw
+        (STRAW, 0.2, None, None),
+        (EI, None, None, None),
+    ],
+)
+def test_expected_value_in_the_targets_terms(spec, expected, baseline, value):
+    result = progress.expected_value(
+        kind=spec["kind"], expected=expected, target_value=spec["target_value"], baseline=baseline
+    )
+    assert result == (None if value is None else approx(value))
+
+
 # --- at_least / at_most --------------------------------------------------------------------------
 
 
