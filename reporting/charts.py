@@ -73,6 +73,10 @@ def indicator_figure(
         figure.add_trace(_target_line(years, target, labels))
         figure.add_annotation(_target_note(years, target, labels))
     figure.update_layout(_layout(static=static, title=labels.get("title", "")))
+    # The legend sits below the x-axis title; with region lines it grows long, so it goes to the right.
+    figure.update_layout(margin_b=90, legend_y=-0.3)
+    if regions:
+        figure.update_layout(legend={"orientation": "v", "x": 1.02, "y": 1, "yanchor": "top"}, margin_r=150)
     figure.update_xaxes(title_text=labels["year"], dtick=1, tickformat="d", hoverformat="d", tickmode="linear")
     figure.update_yaxes(title_text=labels["value"])
     return figure

@@ -239,11 +239,14 @@ def department_overview(*, department, plan, year, today):
         status=Figure.Status.SUBMITTED, indicator__task__in=[t.pk for t in tasks], region__isnull=True
     )
     reports = ProgressReport.objects.filter(department=department, year=year).select_related("updated_by")
+    due = _open_figures(plan, led, today)
     return {
         "department": department,
         "year": year,
         "tasks": tasks,
-        "due": _open_figures(plan, led, today),
+        "due": due[:DUE_SHOWN],
+        "due_count": len(due),
+        "overdue_count": sum(1 for item in due if item["late"]),
         "awaiting": list(awaiting.select_related("indicator", "entered_by").order_by("submitted_at")[:AWAITING_SHOWN]),
         "awaiting_count": awaiting.count(),
         "reports": {report.task_id: report for report in reports},
@@ -251,6 +254,7 @@ def department_overview(*, department, plan, year, today):
 
 
 AWAITING_SHOWN = 20
+DUE_SHOWN = 15
 
 
 def _open_figures(plan, indicators, today):
