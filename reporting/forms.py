@@ -122,15 +122,16 @@ class OverviewFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         everything = [("", _("All"))]
         self.fields["year"].choices = [(year, year) for year in years]
-        self.fields["task"].queryset = Task.objects.filter(plan=plan).order_by("position")
-        self.fields["task"].label_from_instance = lambda task: f"{task.code} {task.display_title}"
-        self.fields["department"].queryset = Department.objects.filter(responsibilities__task__plan=plan).distinct()
-        self.fields["department"].label_from_instance = lambda unit: unit.display_name
-        self.fields["region"].queryset = Region.objects.all()
-        self.fields["region"].label_from_instance = lambda unit: unit.display_name
         self.fields["status"].choices = everything + list(Result.Status.choices)
-        for name in ("task", "department", "region"):
-            self.fields[name].empty_label = _("All")
+        units = {
+            "task": (Task.objects.filter(plan=plan).order_by("position"), lambda t: f"{t.code} {t.display_title}"),
+            "department": (Department.objects.filter(responsibilities__task__plan=plan).distinct(), None),
+            "region": (Region.objects.all(), None),
+        }
+        for name, (queryset, label) in units.items():
+            # The choices read once as a list: a lazy model iterator costs a count and a fetch per render.
+            self.fields[name].queryset = queryset
+            self.fields[name].choices = everything + [(u.pk, label(u) if label else u.display_name) for u in queryset]
 
     def filters(self):
         """The valid filters as keyword arguments for the overview selector (empty ones left out)."""
