@@ -20,7 +20,7 @@ def columns():
         ("status", _("Status")),
         ("value", _("Progress")),
         ("progress", _("Progress in words")),
-        ("achieved", _("Achieved (% of target)")),
+        ("achieved", _("Achieved share of target (%)")),
         ("expected", _("Expected by now (%)")),
         ("required", _("Needed each year")),
         ("explanation", _("Why")),
