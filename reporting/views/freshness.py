@@ -1,7 +1,9 @@
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -27,4 +29,7 @@ def recompute(request):
     """An administrator recomputes every indicator now; the page follows the run until it ends."""
     services.recompute_queue()
     messages.success(request, _("Recompute started. This page refreshes when it ends."))
-    return redirect(request.POST.get("next") or "reporting:overview")
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("reporting:overview")
+    return redirect(back)

@@ -3,12 +3,18 @@
 import pytest
 from django.urls import reverse
 
-from departments.models import Region
+from departments.models import Department, Region
 from indicators.models import Upload
 
 PERSONAS = ["clerk", "colleague", "outsider", "head", "reviewer", "region_clerk", "leader", "administrator"]
 ENTERING = {"clerk", "colleague", "outsider", "head", "region_clerk"}
 EVERYONE = set(PERSONAS)
+ECOLOGY = {"clerk", "colleague", "head"}  # 市生态环境局
+SEEING_ALL = {"reviewer", "leader", "administrator"}
+
+
+def ecology():
+    return Department.objects.get(name="市生态环境局").pk
 
 
 def bayuquan():
@@ -47,6 +53,16 @@ MATRIX = [
     ),
     ("upload post", lambda: reverse("reporting:upload"), "post", ENTERING),
     ("review post", lambda: reverse("reporting:review"), "post", {"head", "reviewer"}),
+    # The dashboards: everyone reads the plan-wide pages; a unit's page is for its people and those who
+    # see every unit; only a department's own clerks and head write its progress reports.
+    ("landing", lambda: reverse("reporting:landing"), "get", EVERYONE),
+    ("workbook", lambda: reverse("reporting:overview-xlsx"), "get", EVERYONE),
+    ("freshness", lambda: reverse("reporting:freshness"), "get", EVERYONE),
+    ("annual report", lambda: reverse("reporting:report"), "get", EVERYONE),
+    ("recompute", lambda: reverse("reporting:recompute"), "post", {"administrator"}),
+    ("department", lambda: reverse("reporting:department", args=[ecology()]), "get", ECOLOGY | SEEING_ALL),
+    ("report post", lambda: reverse("reporting:report-save", args=[ecology()]), "post", ECOLOGY),
+    ("region", lambda: reverse("reporting:region", args=[bayuquan()]), "get", {"region_clerk"} | SEEING_ALL),
 ]
 
 
