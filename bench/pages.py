@@ -24,6 +24,7 @@ import statistics
 import sys
 import time
 import types
+import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -53,6 +54,8 @@ def main():
         help="share of the generated indicators broken down by region, i.e. on the region page (default 0.02)",
     )
     args = parser.parse_args()
+    # WhiteNoise looks for STATIC_ROOT, which only collectstatic makes; the pages do not need it here.
+    warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
     url = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/yingkou_bench_pages")
     recreate_database(url)
     setup_django(url)

@@ -14,9 +14,9 @@ def test_wrong_password_is_refused_with_a_message(client, clerk):
     assert "_auth_user_id" not in client.session
 
 
-def test_right_password_lands_on_the_overview(client, clerk):
+def test_right_password_goes_to_the_landing_page(client, clerk):
     response = client.post(reverse("login"), {"username": "clerk", "password": "secret-pass-123"})
-    assert response.status_code == 302 and response["Location"] == reverse("reporting:overview")
+    assert response.status_code == 302 and response["Location"] == reverse("reporting:landing")
 
 
 def test_logout_is_a_post(client, clerk):
