@@ -143,11 +143,18 @@ class OverviewFilterForm(forms.Form):
 
 
 class ProgressReportForm(forms.Form):
+    """The text is checked by the service (blank, too long), whose messages say what to do."""
+
     task = forms.IntegerField(widget=forms.HiddenInput)
     year = forms.IntegerField(widget=forms.HiddenInput)
     text = forms.CharField(
         label=_("Progress report"),
-        max_length=5000,
+        required=False,
+        strip=False,
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("What was done this year, what is behind and why, what comes next. Leadership reads it."),
     )
+
+    def messages(self):
+        """The errors as sentences, without the form's field names."""
+        return " ".join(message for errors in self.errors.values() for message in errors)

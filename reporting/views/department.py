@@ -48,7 +48,7 @@ def report_save(request, pk):
     form = ProgressReportForm(request.POST)
     if not form.is_valid():
         task_id = form.cleaned_data.get("task")
-        return _render(request, department, failed=(task_id, request.POST.get("text", ""), form.errors.as_text()))
+        return _render(request, department, failed=(task_id, request.POST.get("text", ""), form.messages()))
     task = get_object_or_404(Task, pk=form.cleaned_data["task"])
     try:
         reports.progress_report_save(user=request.user, task=task, department=department, **_fields(form))

@@ -292,7 +292,7 @@ def test_an_empty_report_is_refused(client, head, shared_task, text):
     section = task_section(response.content.decode(), shared_task)
     assert "is-invalid" in section
     with translation.override("zh-hans"):
-        required = str(translation.gettext("This field is required."))
+        required = str(translation.gettext("Write what was done before saving."))
     assert required in re.search(r'<div class="invalid-feedback">(.*?)</div>', section, re.S).group(1)
 
 
@@ -313,11 +313,6 @@ def test_a_too_long_report_is_refused_and_shown_again(client, head, shared_task)
     assert len(ProgressReport.objects.get().text) == 5000
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="reporting/views/department.py report_save shows form.errors.as_text() to the user: the form's "
-    "internal field name leaks into the page ('* text\\n  * 这个字段是必填项。').",
-)
 @pytest.mark.parametrize("text", ["", "字" * 5001])
 def test_a_refused_report_says_why_without_the_forms_field_names(client, head, shared_task, text):
     client.force_login(head)
