@@ -1,5 +1,8 @@
 """Data the dashboard tests share: the hand-computed 2021 results, and more data to show query counts stay."""
 
+import json
+import re
+
 import pytest
 
 from indicators.models import Figure, Indicator
@@ -42,3 +45,15 @@ def grow(count):
         for year, value in ((2020, 10), (2021, 20 + n)):
             Figure.objects.create(indicator=extra, year=year, measure="level", value=value, status="approved")
     progress_recompute()
+
+
+def plot(page, div_id):
+    """(data, layout, config) of the Plotly chart drawn into `div_id`."""
+    match = re.search(rf'Plotly\.newPlot\(\s*"{div_id}",\s*', page)
+    assert match, f"no chart {div_id}"
+    decoder, rest, parts = json.JSONDecoder(), page[match.end() :], []
+    for _ in range(3):
+        value, end = decoder.raw_decode(rest)
+        parts.append(value)
+        rest = rest[end:].lstrip().lstrip(",").lstrip()
+    return parts

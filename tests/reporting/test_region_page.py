@@ -13,6 +13,7 @@ from departments.models import Region
 from indicators import progress
 from indicators.models import Figure, Indicator, Result
 from indicators.services import progress_recompute
+from tests.reporting.conftest import plot
 
 BY_REGION = ["EI_GDP", "COD", "NH3N", "NOX", "VOCS"]
 
@@ -50,18 +51,6 @@ def cells(page, code):
 
 def lights(page, code):
     return [re.search(r"light-(\w+)", cell).group(1) for cell in cells(page, code)]
-
-
-def plot(page, div_id):
-    """(data, layout, config) of the Plotly chart drawn into `div_id`."""
-    match = re.search(rf'Plotly\.newPlot\(\s*"{div_id}",\s*', page)
-    assert match, f"no chart {div_id}"
-    decoder, rest, parts = json.JSONDecoder(), page[match.end() :], []
-    for _ in range(3):
-        value, end = decoder.raw_decode(rest)
-        parts.append(value)
-        rest = rest[end:].lstrip().lstrip(",").lstrip()
-    return parts
 
 
 @pytest.fixture
