@@ -167,6 +167,8 @@ def generate(count):
         cursor.execute(f"ALTER TABLE {table} ALTER COLUMN updated_at SET DEFAULT now()")
         cursor.execute(f"ALTER TABLE {table} ALTER COLUMN source SET DEFAULT ''")
         cursor.execute(f"ALTER TABLE {table} ALTER COLUMN note SET DEFAULT ''")
+        cursor.execute(f"ALTER TABLE {table} ALTER COLUMN return_reason SET DEFAULT ''")
+        cursor.execute(f"ALTER TABLE {table} ALTER COLUMN flags SET DEFAULT '[]'::jsonb")
         with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
             copy.write(buffer.getvalue())
         cursor.execute(f"ANALYZE {table}")
