@@ -19,7 +19,7 @@ STATUS_COLOURS = {"green": "#1a7f37", "yellow": "#b58100", "red": "#c62828", "gr
 
 FONT_FAMILY = '"Noto Sans CJK SC", "Source Han Sans SC", "Microsoft YaHei", "PingFang SC", sans-serif'
 HEIGHT = 340
-STATIC_WIDTH = 900  # the printable report has a fixed page width, so it gets a fixed chart width
+STATIC_WIDTH = 680  # the printable report: the width of an A4 page inside its 14 mm margins, at 96 dpi
 MISSING = "—"
 OUTLINE = "#1f2328"  # the highlighted region's bar outline
 

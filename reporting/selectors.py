@@ -55,16 +55,11 @@ def with_result(indicators, *, year, region=None):
 
 
 def overview_indicators(*, plan, year, task=None, department=None, region=None, status=None):
-    """The overview's indicators after its filters, with their year's result, in plan order. A region
-    shows the indicators broken down by region, with that region's results."""
-    indicators = Indicator.objects.filter(task__plan=plan)
-    if region:
-        indicators = indicators.filter(by_region=True)
-    if task:
-        indicators = indicators.filter(task=task)
-    if department:
-        indicators = indicators.filter(task__responsibilities__department=department)
-    indicators = with_result(indicators, year=year, region=region)
+    """The overview's indicators after its filters, with their year's result, in plan order, and the count
+    of each light over them (before the status filter). A region shows the indicators broken down by
+    region, with that region's results."""
+    chosen = _chosen(plan, task=task, department=department, region=region)
+    indicators = with_result(chosen, year=year, region=region)
     counts = dict(indicators.order_by().values_list("status").annotate(n=Count("pk")))
     if status:
         indicators = indicators.filter(status=status)
@@ -72,12 +67,37 @@ def overview_indicators(*, plan, year, task=None, department=None, region=None, 
     return ordered, {light: counts.get(light, 0) for light in LIGHTS}
 
 
+def _chosen(plan, *, task=None, department=None, region=None):
+    indicators = Indicator.objects.filter(task__plan=plan)
+    if region:
+        indicators = indicators.filter(by_region=True)
+    if task:
+        indicators = indicators.filter(task=task)
+    if department:
+        indicators = indicators.filter(task__responsibilities__department=department)
+    return indicators
+
+
 def overview(*, plan, year, page=1, **filters):
     """Everything the overview shows: the binding targets' tiles, the counts of each light, a page of
-    indicators grouped by task with their lead departments, and who is behind. 9 queries."""
+    indicators grouped by task with their lead departments, and who is behind. 10 queries."""
     indicators, counts = overview_indicators(plan=plan, year=year, **filters)
-    page = Paginator(indicators, PAGE_SIZE).get_page(page)
-    rows = list(page.object_list)
+    status = filters.get("status")
+    # Page through the ids first and join the results for that page only: ordering every indicator's
+    # result row to keep 100 costs more than the rest of the page at national scale.
+    if not status:  # no need to join the results to know which indicators a page holds
+        indicators = _chosen(plan, **{k: v for k, v in filters.items() if k != "status"})
+    ids = indicators.order_by("task__position", "position").values_list("pk", flat=True)
+    paginator = Paginator(ids, PAGE_SIZE)
+    paginator.count = counts[status] if status else sum(counts.values())  # known already: no COUNT(*)
+    page = paginator.get_page(page)
+    ids = list(page.object_list)
+    region = filters.get("region")
+    rows = list(
+        with_result(Indicator.objects.filter(pk__in=ids), year=year, region=region)
+        .select_related("task")
+        .order_by("task__position", "position")
+    )
     leads = lead_departments({row.task_id for row in rows})
     groups = {}
     for row in rows:
@@ -132,8 +152,10 @@ def regions_status(*, plan, year):
     """Each region with the count of each light over the indicators broken down by region: 2 queries."""
     tallies = {
         region_id: {"red": red, "yellow": yellow, "green": green}
+        # Only indicators broken down by region have regional results; saying so lets the database
+        # start from those indicators and their index instead of reading every result of the year.
         for region_id, red, yellow, green in Result.objects.filter(
-            year=year, region__isnull=False, indicator__task__plan=plan
+            year=year, region__isnull=False, indicator__by_region=True, indicator__task__plan=plan
         )
         .values("region_id")
         .annotate(

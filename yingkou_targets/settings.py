@@ -99,6 +99,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Per process, in memory: the overview keeps its rendered results part keyed by the latest recompute
+# run, so a new run (or 10 minutes) replaces it; nothing needs sharing between processes.
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 600}}
+
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:landing"
 LOGOUT_REDIRECT_URL = "login"

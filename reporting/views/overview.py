@@ -1,7 +1,10 @@
+from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from departments import roles
 from indicators import permissions
@@ -48,11 +51,27 @@ def overview(request):
     plan, form, year, fresh = _filters(request)
     if plan is None:
         return render(request, "reporting/overview.html", {"plan": None})
+    status = 400 if form.errors else 200
+    html = _results_html(request, plan=plan, form=form, year=year, fresh=fresh)
+    if request.htmx:
+        return HttpResponse(html, status=status)
+    context = {"plan": plan, "form": form, "fresh": fresh, "year": year, "results": html}
+    return render(request, "reporting/overview.html", context, status=status)
+
+
+def _results_html(request, *, plan, form, year, fresh):
+    """The results part of the overview. It changes only when a recompute run ends, so it is kept per
+    run, filters, page and language (see CACHES); before any run it is rendered every time."""
     page = form.cleaned_data.get("page") if form.is_bound and "page" not in form.errors else 1
-    context = selectors.overview(plan=plan, year=year, page=page, **form.filters())
-    context |= {"plan": plan, "form": form, "fresh": fresh, "query": _without_page(request.GET)}
-    template = "reporting/_overview_results.html" if request.htmx else "reporting/overview.html"
-    return render(request, template, context, status=400 if form.errors else 200)
+    query = _without_page(request.GET)
+
+    def render_results():
+        context = selectors.overview(plan=plan, year=year, page=page, **form.filters()) | {"query": query}
+        return render_to_string("reporting/_overview_results.html", context)  # needs nothing of the request
+
+    if fresh["last"] is None:
+        return render_results()
+    return cache.get_or_set(f"overview:{fresh['last'].pk}:{get_language()}:{year}:{page}:{query}", render_results)
 
 
 @allowed(permissions.can_read)

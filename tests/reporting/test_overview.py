@@ -5,11 +5,12 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from departments import roles
 from departments.models import Department, Region
 from departments.services import roles_ensure
-from indicators.models import Indicator, TaskResponsibility
+from indicators.models import Indicator, RecomputeRun, Result, TaskResponsibility
 from indicators.services import progress_recompute
 from reporting import selectors
 from tests.factories import UserFactory
@@ -224,3 +225,28 @@ def test_a_foreign_next_address_is_not_followed(client, leader):
     client.force_login(leader)
     response = client.post(reverse("set_language"), {"language": "en", "next": "https://evil.example/"})
     assert response["Location"] == "/"
+
+
+LOCAL_CACHE = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "overview-test"}}
+
+
+def test_the_results_part_is_kept_until_the_next_recompute_run(
+    client, leader, results, settings, django_assert_max_num_queries
+):
+    settings.CACHES = LOCAL_CACHE
+    from django.core.cache import cache
+
+    cache.clear()
+    client.force_login(leader)
+    assert rows(client.get(URL, {"status": "green"}).content.decode()) == {"STRAW_USE": "green"}
+    # Changed behind the engine's back: the page keeps the part it rendered for this run.
+    Result.objects.filter(indicator__code="STRAW_USE", year=2021, region=None).update(status="red")
+    # session, user, role, plan, 2 runs, filter choices (3), the banner's plan: no results query
+    with django_assert_max_num_queries(10):
+        again = client.get(URL, {"status": "green"}).content.decode()
+    assert rows(again) == {"STRAW_USE": "green"}
+    # A run ends: the part is rendered again from the results.
+    RecomputeRun.objects.create(status="done", finished_at=timezone.now())
+    assert rows(client.get(URL, {"status": "red"}).content.decode()) == {"STEEL_ULE": "red", "STRAW_USE": "red"}
+    assert "<html" not in client.get(URL, {"status": "red"}, headers={"HX-Request": "true"}).content.decode()
+    cache.clear()
