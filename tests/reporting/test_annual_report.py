@@ -123,7 +123,7 @@ def test_binding_targets_are_static_charts(client, leader, results):
     for code in BINDING:
         _data, layout, config = plot(page, f"chart-{code}")
         assert config["staticPlot"] is True and config["responsive"] is False
-        assert layout["width"] == 900  # the printed page's width
+        assert layout["width"] == 680  # an A4 page inside its margins
     data, _layout, _config = plot(page, "chart-EI_GDP")
     actual = data[0]
     assert actual["x"] == [2020, 2021]  # the path up to the report's year only
