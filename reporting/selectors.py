@@ -216,12 +216,13 @@ def _chart_series(indicator, city, regions):
         progress.expected_value(kind=indicator.kind, expected=r.expected, target_value=target, baseline=r.baseline)
         for r in city
     ]
+    # A year without data has no value; a region's share of a city-wide amount has one, not judged.
     return {
         "years": years,
-        "actual": [baseline] + [_shown(r) for r in city],
+        "actual": [baseline] + [r.value for r in city],
         "expected": expected,
         "target": target,
-        "regions": {region.display_name: [None] + [_shown(r) for r in rows] for region, rows in regions.items()},
+        "regions": {region.display_name: [None] + [r.value for r in rows] for region, rows in regions.items()},
     }
 
 
@@ -233,10 +234,6 @@ def _start_value(indicator, city):
     if known:
         return known[0]
     return float(indicator.baseline_value) if indicator.baseline_value is not None else None
-
-
-def _shown(result):
-    return None if result.status == progress.GREY else result.value
 
 
 # --- Department and region pages ---------------------------------------------------------------------

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from indicators import progress, schedule
 from indicators.models import Result
 from reporting import text
+from reporting.charts import format_number
 
 register = template.Library()
 
@@ -105,3 +106,9 @@ def get_item(mapping, key):
 def percent(share):
     """0.423 -> 42.3 (a share read as a percentage)."""
     return text.percent(share)
+
+
+@register.filter
+def number(value):
+    """1,234.5 rather than 1234.500: up to two decimals, thousands separated."""
+    return format_number(value)

@@ -83,3 +83,23 @@ def test_query_count_is_constant(client, leader, approved, django_assert_max_num
     progress_recompute()  # results, and the recompute run records, grow too
     with django_assert_max_num_queries(11):
         client.get(URL)
+
+
+def test_the_chart_draws_the_path_and_each_regions_share(client, leader, plan):
+    from departments.models import Region
+    from tests.reporting.conftest import approve, plot
+
+    bayuquan = Region.objects.get(name="鲅鱼圈区")
+    approve("COD", 2021, "amount", 120, region=bayuquan)
+    approve("COD", 2022, "amount", 80, region=bayuquan)
+    progress_recompute()
+    client.force_login(leader)
+    data, _layout, _config = plot(
+        client.get(reverse("reporting:indicator", args=["COD"])).content.decode(), "indicator-chart"
+    )
+    lines = {trace["name"]: trace for trace in data}
+    # The city is the regions' sum: 120 t, then 200 t; expected 3472 t x 1/5, x 2/5.
+    assert lines["实际"]["y"][:3] == [0, 120, 200]
+    assert lines["序时进度"]["y"][:3] == [0, pytest.approx(694.4), pytest.approx(1388.8)]
+    # 鲅鱼圈区's tonnes are drawn though the plan does not judge a region's share.
+    assert lines["鲅鱼圈区"]["y"][:3] == [None, 120, 200]
