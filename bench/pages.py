@@ -31,18 +31,18 @@ import warnings
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from recompute import KINDS, MEASURE, TARGETS, VALUE, YEARS, recreate_database, setup_django  # noqa: E402
+from recompute import (  # noqa: E402
+    KINDS,
+    MEASURE,
+    TARGETS,
+    VALUE,
+    YEARS,
+    copy_figures,
+    recreate_database,
+    setup_django,
+)
 
 INDICATORS, REGIONS = 15_000, 10
-# Database defaults for the figure columns COPY leaves out (Django's defaults live in Python only).
-DEFAULTS = {
-    "entered_at": "now()",
-    "updated_at": "now()",
-    "source": "''",
-    "note": "''",
-    "return_reason": "''",
-    "flags": "'[]'::jsonb",
-}
 BENCH_URLS = "bench_pages_urls"
 
 
@@ -92,11 +92,10 @@ def main():
 def generate(count, *, regional_share):
     """The real plan, one more region (10 in all), `count` indicators spread over the plan's tasks with
     approved city-wide and regional figures for every year, written with COPY. Returns (plan, figures)."""
-    from django.db import connection
 
     from departments.models import Region
     from indicators.catalogue import read_catalogue
-    from indicators.models import Figure, Indicator, Task
+    from indicators.models import Indicator, Task
     from indicators.services import plan_load
 
     plan = plan_load(catalogue=read_catalogue())
@@ -139,13 +138,7 @@ def generate(count, *, regional_share):
                 region = r"\N" if region_id is None else region_id
                 buffer.write(f"{indicator_id}\t{region}\t{year}\t{measure}\tfinal\t{value:.4f}\tapproved\t1\n")
                 rows += 1
-    columns = "indicator_id, region_id, year, measure, stage, value, status, revision"
-    table = Figure._meta.db_table
-    with connection.cursor() as cursor:
-        for column, default in DEFAULTS.items():
-            cursor.execute(f"ALTER TABLE {table} ALTER COLUMN {column} SET DEFAULT {default}")
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
-            copy.write(buffer.getvalue())
+    copy_figures(buffer.getvalue())
     return plan, rows
 
 
