@@ -67,8 +67,8 @@ def indicator_figure(
     figure = go.Figure()
     for index, (name, values) in enumerate((regions or {}).items()):
         figure.add_trace(_region_line(years, values, name, index, labels))
-    figure.add_trace(_actual_line(years, actual, labels))
-    figure.add_trace(_expected_line(years, expected, labels))
+    figure.add_trace(_path_line(years, actual, labels, name="actual", style=ACTUAL_STYLE, rank=1))
+    figure.add_trace(_path_line(years, expected, labels, name="expected", style=EXPECTED_STYLE, rank=2))
     if target is not None and years:
         figure.add_trace(_target_line(years, target, labels))
         figure.add_annotation(_target_note(years, target, labels))
@@ -209,31 +209,27 @@ def _hover(labels: dict[str, str]) -> str:
     return labels["year"] + ": %{x}<br>" + labels["value"] + ": %{y:,.2~f}<extra>%{fullData.name}</extra>"
 
 
-def _actual_line(years, actual, labels) -> go.Scatter:
-    return go.Scatter(
-        x=years,
-        y=actual,
-        name=labels["actual"],
-        mode="lines+markers",
-        line={"color": ACTUAL_COLOUR, "width": 3, "dash": "solid"},
-        marker={"symbol": "circle", "size": 8},
-        connectgaps=False,
-        hovertemplate=_hover(labels),
-        legendrank=1,
-    )
+# The two paths differ by width, dash and marker as well as colour, so they read in black and white.
+ACTUAL_STYLE = {
+    "line": {"color": ACTUAL_COLOUR, "width": 3, "dash": "solid"},
+    "marker": {"symbol": "circle", "size": 8},
+}
+EXPECTED_STYLE = {
+    "line": {"color": EXPECTED_COLOUR, "width": 2, "dash": "dash"},
+    "marker": {"symbol": "square-open", "size": 7},
+}
 
 
-def _expected_line(years, expected, labels) -> go.Scatter:
+def _path_line(years, values, labels, *, name, style, rank) -> go.Scatter:
     return go.Scatter(
         x=years,
-        y=expected,
-        name=labels["expected"],
+        y=values,
+        name=labels[name],
         mode="lines+markers",
-        line={"color": EXPECTED_COLOUR, "width": 2, "dash": "dash"},
-        marker={"symbol": "square-open", "size": 7},
         connectgaps=False,
         hovertemplate=_hover(labels),
-        legendrank=2,
+        legendrank=rank,
+        **style,
     )
 
 
