@@ -4,7 +4,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: run test install lint messages clean
+.PHONY: run test install lint messages clean bench-load
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -33,4 +33,13 @@ messages: install
 	DEBUG=1 $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
 
 clean:
-	rm -rf $(VENV) db.sqlite3 staticfiles
+	rm -rf $(VENV) .venv-load db.sqlite3 staticfiles
+
+# Load test (bench/load.py): locust lives in its own virtualenv, it pulls gevent, which the app does not need.
+.venv-load/.installed: pyproject.toml
+	test -x .venv-load/bin/python || $(PYTHON) -m venv .venv-load
+	.venv-load/bin/python -m pip install --quiet --disable-pip-version-check -e ".[load]"
+	touch $@
+
+bench-load: install .venv-load/.installed
+	.venv-load/bin/python bench/load.py
