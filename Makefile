@@ -42,4 +42,4 @@ clean:
 	touch $@
 
 bench-load: install .venv-load/.installed
-	.venv-load/bin/python bench/load.py
+	$(PY) bench/load.py

@@ -1,7 +1,7 @@
 """Load test: users of every role for some minutes against gunicorn, PostgreSQL, Redis and a real Celery worker.
 
     make bench-load                                  # 50 users, 5 minutes (installs locust in .venv-load once)
-    .venv-load/bin/python bench/load.py --users 20 --duration 60
+    .venv/bin/python bench/load.py --users 20 --duration 60
 
 Everything runs on this machine, on loopback only: the script makes a fresh database (BENCH_DATABASE_URL, default
 postgres://postgres@127.0.0.1:5432/yingkou_bench_load), migrates it, loads the plan and the demo data, collects
@@ -88,6 +88,8 @@ def site_environment(database, broker, port):
         CSRF_TRUSTED_ORIGINS=f"http://127.0.0.1:{port}",
         DATABASE_URL=database,
         CELERY_BROKER_URL=broker,
+        SESSION_COOKIE_SECURE="false",
+        CSRF_COOKIE_SECURE="false",
         HTTPS="false",  # plain HTTP on loopback: no SSL redirect, no Secure cookies (see README)
         LOG_LEVEL="WARNING",
     )
