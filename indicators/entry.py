@@ -2,10 +2,11 @@
 an approved year is locked until an administrator unlocks it. Every write names its user and reason,
 which django-simple-history keeps with the old and new values."""
 
+import functools
 from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,9 +40,56 @@ class NeedsComment(Exception):
 
 
 class Stale(Exception):
-    """The figures changed since the reviewer opened them."""
+    """The figures changed since the reviewer opened them, or another save holds them past the wait."""
 
 
+# Lost a race for rows: PostgreSQL's deadlock, lock timeout and serialization failure, SQLite's busy lock.
+LOCK_SQLSTATES = {"40P01", "55P03", "40001"}
+LOCK_MESSAGES = ("database is locked", "database table is locked")
+UNIQUE_SQLSTATE, UNIQUE_MESSAGE = "23505", "UNIQUE constraint failed"
+FIRST_SAVE_ATTEMPTS = 3
+
+
+def _sqlstate(error):
+    return getattr(error.__cause__, "sqlstate", None)
+
+
+def _stale_when_locked_out(service):
+    """Turns a writer's lost race for rows into Stale ("changed since you opened it"), not a 500. Outside
+    the service's transaction, which has been rolled back by then; any other database error still raises."""
+
+    @functools.wraps(service)
+    def guarded(*args, **kwargs):
+        try:
+            return service(*args, **kwargs)
+        except OperationalError as error:
+            if _sqlstate(error) in LOCK_SQLSTATES or any(text in str(error) for text in LOCK_MESSAGES):
+                raise Stale from error
+            raise
+
+    return guarded
+
+
+def _again_after_a_first_save_race(service):
+    """Two first saves of a cell at once (two tabs, a double click) both find no row to lock, and the
+    loser's insert breaks the unique constraint once the winner commits. Run again, the loser finds and
+    locks the winner's row and saves over it as a new revision: both values stay in the history."""
+
+    @functools.wraps(service)
+    def retried(*args, **kwargs):
+        for attempt in range(1, FIRST_SAVE_ATTEMPTS + 1):
+            try:
+                return service(*args, **kwargs)
+            except IntegrityError as error:
+                unique = _sqlstate(error) == UNIQUE_SQLSTATE or UNIQUE_MESSAGE in str(error)
+                if not unique or attempt == FIRST_SAVE_ATTEMPTS:
+                    raise
+
+    return retried
+
+
+@_stale_when_locked_out
+@_again_after_a_first_save_race
 @transaction.atomic
 def figures_enter(*, user, indicator, region, year, stage, values, note, submit):
     """Saves one indicator's figures for a year (and region) and stage, as a draft or submitted.
@@ -53,9 +101,9 @@ def figures_enter(*, user, indicator, region, year, stage, values, note, submit)
         raise PermissionDenied
     cell = {
         (f.year, f.measure, f.stage): f
-        for f in Figure.objects.select_for_update().filter(
-            indicator=indicator, region_id=region_id, year__in=[year - 1, year]
-        )
+        for f in Figure.objects.select_for_update()
+        .filter(indicator=indicator, region_id=region_id, year__in=[year - 1, year])
+        .order_by("pk")  # every writer locks in the same order: no deadlock between them
     }
     figures = {measure: cell.get((year, measure, stage)) for measure in values}
     if any(f is not None and f.is_locked for f in figures.values()):
@@ -107,23 +155,26 @@ def _record(figure, user, reason):
     return figure
 
 
+@_stale_when_locked_out
 @transaction.atomic
-def figures_review(*, user, revisions, approve, reason=""):
-    """Approves or returns submitted figures. `revisions` maps figure ids to the revision the reviewer
-    saw: a figure changed since then raises Stale, one the user may not review PermissionDenied."""
+def figures_review(*, user, versions, approve, reason=""):
+    """Approves or returns submitted figures. `versions` maps figure ids to the Figure.version the reviewer
+    saw: a figure changed in any way since then (value, note, status, a resubmission) raises Stale, as
+    does losing the race to another reviewer or an edit; one the user may not review PermissionDenied."""
     reason = reason.strip()
     if not approve and not reason:
         raise ValidationError(_("Say why the figures are returned."))
-    if not permissions.can_review_any(user) or not revisions:
+    if not permissions.can_review_any(user) or not versions:
         raise PermissionDenied
-    figures = list(Figure.objects.select_for_update().filter(pk__in=revisions))
-    reviewable = set(permissions.reviewable_figures(user).filter(pk__in=revisions).values_list("pk", flat=True))
+    # Waits for an edit or another approval of these rows to commit, then reads what they left.
+    figures = list(Figure.objects.select_for_update().filter(pk__in=versions).order_by("pk"))
+    reviewable = set(permissions.reviewable_figures(user).filter(pk__in=versions).values_list("pk", flat=True))
     for figure in figures:
-        if figure.status != Figure.Status.SUBMITTED or figure.revision != revisions[figure.pk]:
+        if figure.status != Figure.Status.SUBMITTED or figure.version != versions[figure.pk]:
             raise Stale
         if figure.pk not in reviewable:
             raise PermissionDenied
-    if len(figures) != len(revisions):
+    if len(figures) != len(versions):
         raise Stale
     now = timezone.now()
     for figure in figures:
@@ -146,9 +197,9 @@ def figures_unlock(*, user, indicator, region, year, reason):
     if not reason:
         raise ValidationError(_("Say why the year is unlocked."))
     figures = list(
-        Figure.objects.select_for_update().filter(
-            indicator=indicator, region=region, year=year, status=Figure.Status.APPROVED
-        )
+        Figure.objects.select_for_update()
+        .filter(indicator=indicator, region=region, year=year, status=Figure.Status.APPROVED)
+        .order_by("pk")
     )
     if not figures:
         raise ValidationError(_("No approved figure of that year to unlock."))

@@ -1,5 +1,6 @@
 """What the plan asks for: the plan, its tasks, its indicators, and the yearly figures entered against them."""
 
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -272,6 +273,9 @@ class Indicator(BilingualName, models.Model):
         return self.task.cooperating_departments
 
 
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
 class Figure(models.Model):
     """One yearly value of an indicator, city-wide (no region) or for one region."""
 
@@ -381,6 +385,12 @@ class Figure(models.Model):
     @property
     def flag_texts(self):
         return [plausibility.flag_text(flag, gettext) for flag in self.flags]
+
+    @property
+    def version(self):
+        """What a reviewer saw, as an integer (microseconds since 1970): it changes on every save, of the
+        value, status, note or anything else, since updated_at is auto_now (the bulk import sets it too)."""
+        return (self.updated_at - EPOCH) // timedelta(microseconds=1)
 
     def clean(self):
         indicator = self.indicator

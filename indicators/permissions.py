@@ -4,7 +4,8 @@ A user has one role (a Django group, see departments.roles) and belongs to one d
 - clerk: enters and submits figures for the indicators their department leads or shares (city-wide
   figures), or, in a county-level government or development zone, their region's figures of the
   indicators broken down by region;
-- head: what a clerk may, and approves or returns the submissions of their department (or region);
+- head: what a clerk may, and approves or returns what their own unit's people submitted: their
+  department's city-wide figures, or their region's figures;
 - reviewer (统计局 / 发改委 staff): approves or returns submissions of every department;
 - leader: reads everything, changes nothing;
 - administrator: manages users and plan data, and unlocks approved years.
@@ -87,16 +88,28 @@ def can_enter(user, indicator, region_id):
     return entry_scope(user).allows(indicator.pk, region_id)
 
 
-def reviewable_figures(user):
-    """Submitted figures this user may approve or return."""
+def awaiting_approval(unit):
+    """The submissions a unit's head approves: what the unit's own people entered. For a department,
+    its city-wide figures (no region) of the tasks it leads or shares; for a region, that region's figures.
+    A figure entered by another unit's clerk on a shared task is that unit's head's to approve."""
     submitted = Figure.objects.filter(status=Figure.Status.SUBMITTED)
+    if isinstance(unit, Department):
+        return submitted.filter(
+            region__isnull=True, entered_by__department=unit, indicator__task__in=unit.tasks.values("pk")
+        )
+    if isinstance(unit, Region):
+        return submitted.filter(region=unit, entered_by__region=unit)
+    return Figure.objects.none()
+
+
+def reviewable_figures(user):
+    """Submitted figures this user may approve or return: a head those of their own unit, the statistics
+    reviewer every one; nobody their own."""
     role = role_of(user)
     if role == roles.REVIEWER:
-        queryset = submitted
-    elif role == roles.HEAD and user.department_id:
-        queryset = submitted.filter(indicator__task__in=user.department.tasks.values("pk"))
-    elif role == roles.HEAD and user.region_id:
-        queryset = submitted.filter(region_id=user.region_id)
+        queryset = Figure.objects.filter(status=Figure.Status.SUBMITTED)
+    elif role == roles.HEAD:
+        queryset = awaiting_approval(user.department or user.region)
     else:
         return Figure.objects.none()
     return queryset.exclude(entered_by=user)

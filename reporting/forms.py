@@ -9,6 +9,7 @@ from departments.models import Department, Region
 from indicators import kinds
 from indicators.entry import MAX_UPLOAD_BYTES
 from indicators.models import Figure, Result, Task
+from reporting import params
 
 MEASURE_LABELS = dict(Figure.Measure.choices)
 
@@ -72,7 +73,7 @@ class UploadForm(forms.Form):
 
 
 class ReviewForm(forms.Form):
-    """The reviewer's decision on the figures ticked, each as "id:revision" (the revision they saw)."""
+    """The reviewer's decision on the figures ticked, each as "id:version" (Figure.version, what they saw)."""
 
     APPROVE, RETURN = "approve", "return"
     action = forms.ChoiceField(choices=[(APPROVE, _("Approve")), (RETURN, _("Return"))])
@@ -81,16 +82,17 @@ class ReviewForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.revisions = {}
+        self.versions = {}
 
     def clean(self):
         data = super().clean()
         for item in self.data.getlist("figures") if hasattr(self.data, "getlist") else []:
-            figure_id, _sep, revision = item.partition(":")
-            if not (figure_id.isdigit() and revision.isdigit()):
+            figure_id, _sep, version = item.partition(":")
+            figure_id, version = params.whole_number(figure_id), params.whole_number(version)
+            if figure_id is None or version is None:
                 raise forms.ValidationError(_("The selection could not be read. Reload the page."))
-            self.revisions[int(figure_id)] = int(revision)
-        if not self.revisions:
+            self.versions[figure_id] = version
+        if not self.versions:
             raise forms.ValidationError(_("Tick at least one figure."))
         if data.get("action") == self.RETURN and not data.get("reason", "").strip():
             self.add_error("reason", _("Say why the figures are returned."))

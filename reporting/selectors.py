@@ -10,7 +10,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext
 
 from departments.models import Department, Region
-from indicators import kinds, progress, schedule
+from indicators import kinds, permissions, progress, schedule
 from indicators.models import Figure, Indicator, ProgressReport, RecomputeRun, Result, Task, TaskResponsibility
 
 PAGE_SIZE = 100
@@ -254,9 +254,7 @@ def department_overview(*, department, plan, year, today):
     for task in tasks:
         task.role = next(r.role for r in task.responsibilities.all() if r.department_id == department.pk)
     led = [i for task in tasks if task.role == TaskResponsibility.Role.LEAD for i in task.indicators.all()]
-    awaiting = Figure.objects.filter(
-        status=Figure.Status.SUBMITTED, indicator__task__in=[t.pk for t in tasks], region__isnull=True
-    )
+    awaiting = permissions.awaiting_approval(department)  # what its head approves, as the review queue
     reports = ProgressReport.objects.filter(department=department, year=year).select_related("updated_by")
     due = _open_figures(plan, led, today)
     return {

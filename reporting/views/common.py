@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators.models import Plan
-from reporting import selectors
+from reporting import params, selectors
 
 
 def plan_year(request):
@@ -15,12 +15,19 @@ def plan_year(request):
     if plan is None:
         raise Http404(_("No plan is loaded yet."))
     fresh = selectors.freshness(now=timezone.now())
-    years = selectors.assessed_years(plan)
-    asked = request.GET.get("year", "")
-    if asked.isdigit() and int(asked) in years:
-        return plan, int(asked), fresh, None
-    error = None
-    if asked:
-        error = _("There is no assessment for the year %(year)s; showing %(shown)s.")
+    year, refused = asked_year(request, selectors.assessed_years(plan))
+    if year is not None:
+        return plan, year, fresh, None
     year = selectors.default_year(plan, fresh)
-    return plan, year, fresh, error and error % {"year": asked, "shown": year}
+    error = refused and _("There is no assessment for the year %(year)s; showing %(shown)s.")
+    return plan, year, fresh, error and error % {"year": refused, "shown": year}
+
+
+def asked_year(request, years):
+    """(year, refused): the year of ?year= when it is one of `years`, else None and what was asked for
+    (shortened; empty when nothing was asked), for the page to name it with a 400."""
+    asked = request.GET.get("year", "")
+    year = params.year(asked)
+    if year is not None and year in years:
+        return year, ""
+    return None, asked[:20]

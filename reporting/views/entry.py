@@ -47,7 +47,9 @@ def figure_entry(request, code, year, region_id=None):
                 submit=submit,
             )
         except entry.Locked:
-            form.add_error(None, _("These figures are approved and locked; an administrator must unlock the year."))
+            cell["locked"] = True  # approved since the page was read: the page's notice says so, once
+        except entry.Stale:
+            form.add_error(None, _("These figures changed since you opened the page. Check them and save again."))
         except entry.NeedsComment as flagged:
             texts = "; ".join(plausibility.flag_text(flag, _) for flag in flagged.flags)
             form.add_error("note", _("Explain these findings to submit: %(flags)s") % {"flags": texts})

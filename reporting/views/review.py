@@ -16,7 +16,7 @@ def review_queue(request):
     if request.method == "POST" and form.is_valid():
         try:
             figures = entry.figures_review(
-                user=request.user, revisions=form.revisions, approve=form.approve, reason=form.cleaned_data["reason"]
+                user=request.user, versions=form.versions, approve=form.approve, reason=form.cleaned_data["reason"]
             )
         except entry.Stale:
             messages.error(request, _("Some of these figures changed since you opened the page. Check them again."))

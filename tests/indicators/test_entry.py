@@ -32,8 +32,9 @@ def enter(user, indicator, year, value, *, submit=True, note="", stage="final", 
     )
 
 
-def revisions(*figures):
-    return {f.pk: f.revision for f in figures}
+def versions(*figures):
+    """What a reviewer saw of these figures."""
+    return {f.pk: f.version for f in figures}
 
 
 def test_draft_then_submit_then_approve_recomputes(clerk, head, straw, django_capture_on_commit_callbacks):
@@ -45,7 +46,7 @@ def test_draft_then_submit_then_approve_recomputes(clerk, head, straw, django_ca
     assert baseline.revision == 1  # the same value again is no new revision
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        entry.figures_review(user=head, revisions=revisions(baseline, current), approve=True)
+        entry.figures_review(user=head, versions=versions(baseline, current), approve=True)
     assert len(callbacks) == 1  # one recompute of the indicator
 
     current.refresh_from_db()
@@ -58,7 +59,7 @@ def test_draft_then_submit_then_approve_recomputes(clerk, head, straw, django_ca
 def test_history_names_who_and_why(clerk, head, straw):
     (figure,) = enter(clerk, straw, 2021, 70, submit=False)
     enter(clerk, straw, 2021, 72)
-    entry.figures_review(user=head, revisions={figure.pk: 2}, approve=False, reason="与统计年鉴不符")
+    entry.figures_review(user=head, versions=versions(Figure.objects.get()), approve=False, reason="与统计年鉴不符")
     records = list(figure.history.order_by("history_date", "history_id"))
     assert [(r.history_user.username, r.history_change_reason, r.status, r.value) for r in records] == [
         ("clerk", "draft saved", "draft", D(70)),
@@ -70,8 +71,8 @@ def test_history_names_who_and_why(clerk, head, straw):
 def test_return_needs_a_reason_and_resubmission_is_a_new_revision(clerk, head, straw):
     (figure,) = enter(clerk, straw, 2021, 70)
     with pytest.raises(ValidationError):
-        entry.figures_review(user=head, revisions=revisions(figure), approve=False, reason="  ")
-    entry.figures_review(user=head, revisions=revisions(figure), approve=False, reason="请核对")
+        entry.figures_review(user=head, versions=versions(figure), approve=False, reason="  ")
+    entry.figures_review(user=head, versions=versions(figure), approve=False, reason="请核对")
     figure.refresh_from_db()
     assert (figure.status, figure.return_reason) == ("returned", "请核对")
     (again,) = enter(clerk, straw, 2021, 71)
@@ -80,19 +81,40 @@ def test_return_needs_a_reason_and_resubmission_is_a_new_revision(clerk, head, s
 
 def test_a_changed_figure_is_stale_for_the_reviewer(clerk, head, straw):
     (figure,) = enter(clerk, straw, 2021, 70)
-    seen = revisions(figure)
+    seen = versions(figure)
     enter(clerk, straw, 2021, 75)  # changed after the head opened the page
     with pytest.raises(entry.Stale):
-        entry.figures_review(user=head, revisions=seen, approve=True)
+        entry.figures_review(user=head, versions=seen, approve=True)
     figure.refresh_from_db()
     assert figure.status == "submitted"
+
+
+def test_a_changed_note_is_stale_for_the_reviewer(clerk, head, straw):
+    (figure,) = enter(clerk, straw, 2021, 70, note="依据年报")
+    seen = versions(figure)
+    enter(clerk, straw, 2021, 70, note="依据快报，待年报核实")  # the same value, another comment
+    with pytest.raises(entry.Stale):
+        entry.figures_review(user=head, versions=seen, approve=True)
+    assert Figure.objects.get().status == "submitted"
+
+
+def test_a_figure_returned_and_resubmitted_with_the_same_value_is_stale(clerk, head, reviewer, straw):
+    (figure,) = enter(clerk, straw, 2021, 70)
+    seen = versions(figure)  # the head opens the queue
+    entry.figures_review(user=reviewer, versions=seen, approve=False, reason="请附佐证材料")
+    enter(clerk, straw, 2021, 70)  # resubmitted unchanged: revision 1 still, but not what the head saw
+    assert Figure.objects.get().revision == 1
+    with pytest.raises(entry.Stale):
+        entry.figures_review(user=head, versions=seen, approve=True)
+    assert Figure.objects.get().status == "submitted"
+    entry.figures_review(user=head, versions=versions(Figure.objects.get()), approve=True)  # after a reload
 
 
 def test_nobody_approves_their_own_figure(head, reviewer, straw):
     (figure,) = enter(head, straw, 2021, 70)
     with pytest.raises(PermissionDenied):
-        entry.figures_review(user=head, revisions=revisions(figure), approve=True)
-    entry.figures_review(user=reviewer, revisions=revisions(figure), approve=True)  # across departments
+        entry.figures_review(user=head, versions=versions(figure), approve=True)
+    entry.figures_review(user=reviewer, versions=versions(figure), approve=True)  # across departments
     figure.refresh_from_db()
     assert figure.status == "approved"
 
@@ -108,7 +130,7 @@ def test_others_may_neither_enter_nor_review(clerk, outsider, person, leader, pl
     other_head = person("head", "市住建局", username="other_head")
     for user in (other_head, clerk, leader):
         with pytest.raises(PermissionDenied):
-            entry.figures_review(user=user, revisions=revisions(figure), approve=True)
+            entry.figures_review(user=user, versions=versions(figure), approve=True)
     assert Figure.objects.get().status == "submitted"
 
 
@@ -117,7 +139,7 @@ def test_approved_is_locked_until_an_administrator_unlocks(
 ):
     (figure,) = enter(clerk, straw, 2021, 70)
     with django_capture_on_commit_callbacks(execute=True):
-        entry.figures_review(user=head, revisions=revisions(figure), approve=True)
+        entry.figures_review(user=head, versions=versions(figure), approve=True)
     assert Result.objects.filter(indicator=straw, year=2021, current=70).exists()
     with pytest.raises(entry.Locked):
         enter(clerk, straw, 2021, 75)
@@ -141,7 +163,7 @@ def test_approved_is_locked_until_an_administrator_unlocks(
 
 def test_flagged_values_need_a_comment(clerk, head, straw):
     (baseline,) = enter(clerk, straw, 2020, 60)
-    entry.figures_review(user=head, revisions=revisions(baseline), approve=True)
+    entry.figures_review(user=head, versions=versions(baseline), approve=True)
     with pytest.raises(entry.NeedsComment) as flagged:
         enter(clerk, straw, 2021, 85)  # +41.7 % in a year
     assert [f["code"] for f in flagged.value.flags] == ["jump"]

@@ -3,8 +3,11 @@
 import pytest
 from django.urls import reverse
 
+from departments import roles
 from departments.models import Department, Region
-from indicators.models import Upload
+from indicators import permissions
+from indicators.models import Figure, Indicator, Upload
+from tests.factories import UserFactory
 
 PERSONAS = ["clerk", "colleague", "outsider", "head", "reviewer", "region_clerk", "leader", "administrator"]
 ENTERING = {"clerk", "colleague", "outsider", "head", "region_clerk"}
@@ -100,3 +103,49 @@ def test_a_user_without_a_role_gets_403(client, plan):
     for name in ["reporting:completeness", "reporting:entry", "reporting:review"]:
         response = client.get(reverse(name))
         assert response.status_code == 403
+
+
+# --- Who approves which submission -------------------------------------------------------------------
+# A head approves what their own unit's people entered: a department's head its city-wide figures, a
+# region's head that region's figures. The statistics reviewer approves every one; nobody their own.
+# (indicator, measure, region name or None, who entered it, the personas that may approve it)
+SUBMISSIONS = {
+    # 市发改委 leads 四（一）, but a 鲅鱼圈区 clerk's figure is 鲅鱼圈区's head's to approve (the issue's case).
+    "region clerk's EI_GDP": ("EI_GDP", "change_rate", "鲅鱼圈区", "region_clerk", {"region_head", "reviewer"}),
+    # 市发改委 shares 三（五）: a 市生态环境局 clerk's figure on it is 市生态环境局's head's (the issue's case).
+    "ecology clerk's STRAW_USE": ("STRAW_USE", "level", None, "clerk", {"head", "reviewer"}),
+    "development head's own EI_GDP": ("EI_GDP", "change_rate", None, "development_head", {"reviewer"}),
+    "ecology head's own STRAW_USE": ("STRAW_USE", "level", None, "head", {"reviewer"}),
+    "housing clerk's STRAW_USE": ("STRAW_USE", "level", None, "outsider", {"reviewer"}),
+}
+APPROVERS = ["head", "development_head", "region_head", "reviewer", "clerk", "leader", "administrator"]
+
+
+@pytest.fixture
+def development_head(person):
+    return person(roles.HEAD, "市发改委（市能源局）", username="development_head")
+
+
+@pytest.fixture
+def region_head(plan):
+    return UserFactory(role=roles.HEAD, region=Region.objects.get(name="鲅鱼圈区"), username="region_head")
+
+
+@pytest.mark.parametrize("approver", APPROVERS)
+@pytest.mark.parametrize("submission", SUBMISSIONS, ids=list(SUBMISSIONS))
+def test_who_approves_which_submission(client, request, submission, approver, development_head, region_head):
+    code, measure, region, author, allowed = SUBMISSIONS[submission]
+    figure = Figure.objects.create(
+        indicator=Indicator.objects.get(code=code), region=Region.objects.filter(name=region).first(), year=2025,
+        measure=measure, value=-3, status="submitted", entered_by=request.getfixturevalue(author),
+    )  # fmt: skip
+    user = request.getfixturevalue(approver)
+    assert (figure in permissions.reviewable_figures(user)) == (approver in allowed)
+    client.force_login(user)
+    ticked = [f"{figure.pk}:{figure.version}"]
+    response = client.post(reverse("reporting:review"), {"action": "approve", "figures": ticked})
+    figure.refresh_from_db()
+    if approver in allowed:
+        assert (response.status_code, figure.status) == (302, "approved"), f"{approver} should approve {submission}"
+    else:
+        assert (response.status_code, figure.status) == (403, "submitted"), f"{approver} must not approve {submission}"

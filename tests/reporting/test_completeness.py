@@ -69,12 +69,20 @@ def test_leaders_see_every_unit_clerks_their_own(client, leader, clerk, figures)
     assert "市生态环境局" in page and "鲅鱼圈区" not in page and "市发改委（市能源局）" not in page
 
 
-@pytest.mark.parametrize("year", ["1999", "abc", "", "2025; DROP TABLE"])
-def test_a_bad_year_falls_back_to_the_reporting_year(client, leader, plan, year):
+@pytest.mark.parametrize("year", ["1999", "abc", "2025; DROP TABLE", "²", "２０２１", "9" * 30])
+def test_a_bad_year_is_named_and_falls_back_to_the_reporting_year(client, leader, plan, year):
     client.force_login(leader)
+    client.cookies["django_language"] = "en"
     response = client.get(URL, {"year": year})
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert response.context["year"] in range(2020, 2026)
+    assert f"There is no year {year[:20]} in the plan" in response.content.decode()
+
+
+def test_no_year_is_the_reporting_year(client, leader, plan):
+    client.force_login(leader)
+    response = client.get(URL, {"year": ""})
+    assert response.status_code == 200 and response.context["year"] in range(2020, 2026)
 
 
 def test_query_count_is_constant(client, leader, figures, django_assert_max_num_queries):

@@ -223,11 +223,17 @@ def test_submissions_awaiting_approval(client, head, clerk, outsider):
     awaiting = table(page, "awaiting")
     assert "秸秆综合利用率" in awaiting and "<td>2021</td>" in awaiting and ">85<" in awaiting
     assert "<td>clerk</td>" in awaiting
-    # 市住建局 shares 三（五）: the submission is listed there too; a task it has nothing to do with is not.
+    # 市住建局 shares 三（五）, but 市生态环境局's clerk entered the figure: its own head approves it, as in
+    # the review queue; 市住建局's clerk's submission on that task waits on 市住建局's page.
     client.force_login(outsider)
-    assert client.get(page_url(HOUSING)).context["awaiting_count"] == 1
-    approve("EI_GDP", 2021, -3, measure="change_rate", status="submitted")
-    assert client.get(page_url(HOUSING)).context["awaiting_count"] == 1
+    assert client.get(page_url(HOUSING)).context["awaiting_count"] == 0
+    theirs = approve("STRAW_USE", 2022, 86, status="submitted")
+    theirs.entered_by = outsider
+    theirs.save()
+    approve("EI_GDP", 2021, -3, measure="change_rate", status="submitted")  # nobody's: the reviewer's
+    assert [f.pk for f in client.get(page_url(HOUSING)).context["awaiting"]] == [theirs.pk]
+    client.force_login(head)
+    assert client.get(page_url()).context["awaiting_count"] == 1
 
 
 # --- Progress reports --------------------------------------------------------------------------------
@@ -414,7 +420,7 @@ def test_query_count_is_constant(client, head, clerk, shared_task, django_assert
     for code in codes:
         approve(code, 2020, 50)
         approve(code, 2021, 55)
-        approve(code, 2022, 60, status="submitted")
+        Figure.objects.filter(pk=approve(code, 2022, 60, status="submitted").pk).update(entered_by=clerk)
     progress_recompute()
     for task in Task.objects.filter(responsibilities__department__name=ECOLOGY):
         ProgressReport.objects.create(

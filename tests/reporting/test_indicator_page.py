@@ -36,7 +36,7 @@ def approved(plan, clerk, head):
         note="",
         submit=True,
     )
-    entry.figures_review(user=head, revisions={figure.pk: figure.revision}, approve=True)
+    entry.figures_review(user=head, versions={figure.pk: figure.version}, approve=True)
     return figure
 
 

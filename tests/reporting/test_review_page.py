@@ -32,7 +32,8 @@ def submitted(plan, clerk):
 
 
 def ticked(*figures):
-    return [f"{f.pk}:{f.revision}" for f in figures]
+    """The boxes ticked on the page: each figure's id and the version the reviewer saw."""
+    return [f"{f.pk}:{f.version}" for f in figures]
 
 
 def test_queue_shows_values_last_year_flags_and_comment(client, head, submitted):
@@ -62,6 +63,12 @@ def test_approve_and_return(client, head, submitted, django_capture_on_commit_ca
         {"action": "return", "reason": ""},  # a return needs a reason
         {"action": "approve", "figures": []},  # nothing ticked
         {"action": "approve", "figures": ["x:1"]},  # garbage
+        {"action": "approve", "figures": ["²:1"]},  # "²".isdigit(), but no number
+        {"action": "approve", "figures": ["1:²"]},
+        {"action": "approve", "figures": ["١:1"]},  # an Arabic-Indic 1: int() would read it
+        {"action": "approve", "figures": ["9" * 20 + ":1"]},  # past the database's integers
+        {"action": "approve", "figures": ["1:" + "9" * 20]},
+        {"action": "approve", "figures": ["1"]},  # no version
         {"action": "delete"},  # no such action
     ],
 )
@@ -73,10 +80,21 @@ def test_bad_posts_change_nothing(client, head, submitted, data):
     assert set(Figure.objects.filter(year__gt=2020).values_list("status", flat=True)) == {"submitted"}
 
 
-def test_a_stale_revision_is_refused(client, head, submitted):
+def test_a_stale_version_is_refused(client, head, submitted):
     client.force_login(head)
     response = client.post(URL, {"action": "approve", "figures": [f"{submitted[0].pk}:7"]}, follow=True)
     assert "已被修改" in response.content.decode()
+    assert Figure.objects.get(pk=submitted[0].pk).status == "submitted"
+
+
+def test_a_note_changed_after_the_page_was_opened_is_refused(client, head, submitted):
+    client.force_login(head)
+    client.cookies["django_language"] = "en"
+    seen = ticked(submitted[0])  # the page as the head opened it
+    submitted[0].note = "改为依据快报"
+    submitted[0].save()
+    response = client.post(URL, {"action": "approve", "figures": seen}, follow=True)
+    assert "changed since you opened the page" in response.content.decode()
     assert Figure.objects.get(pk=submitted[0].pk).status == "submitted"
 
 
