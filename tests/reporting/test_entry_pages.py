@@ -94,6 +94,16 @@ def test_a_locked_year_cannot_change(client, clerk, plan):
     assert Figure.objects.get().value == 40
 
 
+def test_the_locked_notice_shows_once_after_trying_to_change(client, clerk, plan):
+    steel = plan.tasks.get(indicators__code="STEEL_ULE").indicators.get(code="STEEL_ULE")
+    Figure.objects.create(indicator=steel, year=2021, measure="level", value=40, status="approved")
+    client.force_login(clerk)
+    client.cookies["django_language"] = "en"
+    page = client.post(form_url(), {"stage": "final", "level": "41", "submit": ""}).content.decode()
+    assert page.count("approved and locked") == 1  # the page's notice, not a second form error too
+    assert Figure.objects.get().value == 40
+
+
 def test_years_outside_the_plan_are_not_found(client, clerk):
     client.force_login(clerk)
     assert client.get(form_url(year=2019)).status_code == 404
