@@ -9,6 +9,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -564,9 +565,22 @@ class RecomputeRun(models.Model):
         RUNNING = "running", _("Running")
         DONE = "done", _("Done")
         FAILED = "failed", _("Failed")
+        # Closed by a newer finished run that recomputed every indicator this one was for.
+        SUPERSEDED = "superseded", _("Superseded")
+
+    OPEN = (Status.QUEUED, Status.RUNNING)
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
     whole_plan = models.BooleanField(_("all indicators"), default=False)
+    # The indicators of a partial run, so a newer run covering them all can close it (None: every one).
+    indicator_ids = models.JSONField(_("indicators"), null=True, blank=True)
+    # The Celery task of a run that was not recorded before it was queued (nightly, command line), so a
+    # redelivered message resumes its run instead of starting another.
+    task_id = models.CharField(_("task id"), max_length=50, blank=True, db_index=True)
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    # Queued, started and every finished batch: an open run silent for longer than
+    # settings.RECOMPUTE_RUN_TIMEOUT lost its message or its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), default=timezone.now)
     total = models.PositiveIntegerField(_("indicators to compute"), default=0)
     done = models.PositiveIntegerField(_("indicators computed"), default=0)
     results = models.PositiveIntegerField(_("results written"), default=0)
@@ -590,6 +604,26 @@ class RecomputeRun(models.Model):
     @property
     def percent(self):
         return round(100 * self.done / self.total) if self.total else 0
+
+
+class PendingRecompute(models.Model):
+    """An indicator whose approved figures (or definition) changed and whose results do not count the
+    change yet. Written in the transaction that makes the change, deleted by the recompute that reads
+    it; whatever is left behind (broker down, worker lost) the periodic `recompute_stale` job recomputes."""
+
+    # No database foreign key, like Result: inserting here must not lock the indicator row that a
+    # running recompute holds, which would make an approval wait for the recompute.
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    created_at = models.DateTimeField(_("changed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("pending recompute")
+        verbose_name_plural = _("pending recomputes")
+
+    def __str__(self):
+        return f"{self.indicator_id} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class ProgressReport(models.Model):

@@ -3,14 +3,14 @@
 import pandas as pd
 from django.core.paginator import Paginator
 from django.db import connection
-from django.db.models import F, FloatField
+from django.db.models import Exists, F, FloatField, OuterRef, Q
 from django.db.models.functions import Cast, Coalesce, Greatest
 
 from departments.models import Department, Region
 
 from . import kinds, parsing, permissions, progress, schedule
 from .formatting import number
-from .models import Figure, Indicator, Plan, Result, Task, TaskResponsibility
+from .models import Figure, Indicator, PendingRecompute, Plan, Result, Task, TaskResponsibility
 
 
 def plan_export():
@@ -109,6 +109,17 @@ def region_names():
 
 def indicator_ids(ids=None):
     queryset = Indicator.objects.all() if ids is None else Indicator.objects.filter(pk__in=ids)
+    return list(queryset.order_by("pk").values_list("pk", flat=True))
+
+
+def stale_indicator_ids():
+    """Indicators whose results do not count their latest change: a change recorded in PendingRecompute
+    that no recompute has read yet, or approved figures and no result at all (loaded behind the engine's
+    back, or never computed). One query over small indexes: cheap at national scale (bench/recompute.py)."""
+    pending = PendingRecompute.objects.values("indicator_id")
+    approved = Figure.objects.filter(indicator=OuterRef("pk"), status=Figure.Status.APPROVED)
+    computed = Result.objects.filter(indicator=OuterRef("pk"))
+    queryset = Indicator.objects.filter(Q(pk__in=pending) | (Exists(approved) & ~Exists(computed)))
     return list(queryset.order_by("pk").values_list("pk", flat=True))
 
 

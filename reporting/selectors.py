@@ -4,6 +4,7 @@ statuses come from the stored results, joined in SQL, never looked up row by row
 
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.db.models import Count, F, FilteredRelation, Prefetch, Q, Value
 from django.db.models.functions import Coalesce
@@ -11,27 +12,36 @@ from django.utils.translation import gettext
 
 from departments.models import Department, Region
 from indicators import kinds, permissions, progress, schedule
-from indicators.models import Figure, Indicator, ProgressReport, RecomputeRun, Result, Task, TaskResponsibility
+from indicators.models import (
+    Figure,
+    Indicator,
+    PendingRecompute,
+    ProgressReport,
+    RecomputeRun,
+    Result,
+    Task,
+    TaskResponsibility,
+)
 
 PAGE_SIZE = 100
-# A queued or running recompute older than this died with its worker: pages stop waiting for it.
-STALE_RUN = timedelta(hours=2)
 RESULT_FIELDS = ("status", "rule", "value", "current", "achieved", "expected", "required_per_year", "projected")
 LIGHTS = (progress.RED, progress.YELLOW, progress.GREEN, progress.GREY)
 
 
 def freshness(*, now):
-    """When the results were last computed and from which approved figures, and the recompute that is
-    queued or running now, if any: 2 queries."""
+    """When the results were last computed and from which approved figures, the recompute that is queued
+    or running now, if any, and otherwise how many indicators have changes the results do not count yet
+    (a recompute that failed or was lost; the periodic catch-up retries it): 3 queries.
+
+    A queued or running run silent for longer than settings.RECOMPUTE_RUN_TIMEOUT lost its message or its
+    worker: it is not shown, even before the catch-up marks it failed."""
     last = RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE).order_by("-finished_at").first()
+    alive_since = now - timedelta(seconds=settings.RECOMPUTE_RUN_TIMEOUT)
     active = (
-        RecomputeRun.objects.filter(
-            status__in=[RecomputeRun.Status.QUEUED, RecomputeRun.Status.RUNNING], queued_at__gte=now - STALE_RUN
-        )
-        .order_by("-pk")
-        .first()
+        RecomputeRun.objects.filter(status__in=RecomputeRun.OPEN, heartbeat_at__gte=alive_since).order_by("-pk").first()
     )
-    return {"last": last, "active": active}
+    behind = 0 if active else PendingRecompute.objects.values("indicator_id").distinct().count()
+    return {"last": last, "active": active, "behind": behind}
 
 
 def assessed_years(plan):

@@ -173,6 +173,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
+# A worker killed mid-task (OOM, deploy, kill -9) hands its message back rather than dropping it; a
+# recompute run counts its attempts and gives up on one that keeps killing its worker.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 }
+# With the broker or result store down, queueing a job fails within about a second instead of holding
+# the request (Celery's default result-store policy retries for ~20 s); the periodic job catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+# An open recompute run silent for longer than this (no message taken, no batch finished) is marked failed
+# and no longer shown as running; seconds. Keep it above the time of one batch of 5,000 indicators.
+RECOMPUTE_RUN_TIMEOUT = env.int("RECOMPUTE_RUN_TIMEOUT", default=600)
 
 PRODUCT_NAME = _("Yingkou 14th Five-Year Energy-Saving Target Tracker")
+    # Catches up what a lost or failed recompute left behind (see indicators.tasks.recompute_stale).
+    "recompute-stale": {
+        "task": "indicators.tasks.recompute_stale",
+        "schedule": crontab(minute="*/5"),
+    },

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from indicators import permissions, services
+from indicators.models import RecomputeRun
 from reporting import selectors
 from reporting.access import allowed
 
@@ -26,9 +27,19 @@ def freshness(request):
 @require_POST
 @allowed(permissions.can_recompute)
 def recompute(request):
-    """An administrator recomputes every indicator now; the page follows the run until it ends."""
-    services.recompute_queue()
-    messages.success(request, _("Recompute started. This page refreshes when it ends."))
+    """An administrator recomputes every indicator now; the page follows the run until it ends. With the
+    job queue down the run is recorded as failed and the page says so."""
+    run = services.recompute_queue()
+    if run.status == RecomputeRun.Status.FAILED:
+        messages.error(
+            request,
+            _(
+                "The recompute could not be started: the job queue is not answering. No figure is lost; "
+                "changed figures are recomputed automatically once it answers again."
+            ),
+        )
+    else:
+        messages.success(request, _("Recompute started. This page refreshes when it ends."))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("reporting:overview")

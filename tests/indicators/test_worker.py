@@ -3,6 +3,7 @@
 Skipped when Redis is not reachable, unless REQUIRE_REDIS is set (CI sets it, so there it fails)."""
 
 import os
+from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -12,10 +13,11 @@ from celery.contrib.testing.worker import start_worker
 from celery.result import EagerResult
 from celery.signals import task_postrun
 from django.db import connections
+from django.utils import timezone
 
 import indicators.tasks  # noqa: F401  (registers the shared tasks)
-from indicators.models import Figure, Indicator, Result
-from yingkou_targets.celery import app as project_app
+from indicators.models import Figure, Indicator, PendingRecompute, RecomputeRun, Result
+from tests.celery_apps import current_app
 
 REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
 
@@ -40,14 +42,14 @@ def redis_worker():
     worker_app.conf.update(task_always_eager=False, task_acks_late=True, worker_hijack_root_logger=False)
     task_postrun.connect(_close_worker_connections)
     try:
-        with start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        # start_worker makes the worker's app the current one; current_app gives the project's app back.
+        with (
+            current_app(worker_app),
+            start_worker(worker_app, pool="solo", perform_ping_check=False, shutdown_timeout=10),
+        ):
             yield worker_app
     finally:
         task_postrun.disconnect(_close_worker_connections)
-        # start_worker made the worker's app the current and default one; shared tasks follow the current
-        # app, so without this every later .delay() in the run would go to Redis instead of running eagerly.
-        project_app.set_current()
-        project_app.set_default()
 
 
 @pytest.mark.django_db(transaction=True)
@@ -65,3 +67,26 @@ def test_recompute_runs_in_a_real_worker(plan, redis_worker):
     everything = redis_worker.tasks["indicators.tasks.recompute_all"].delay()
     assert everything.get(timeout=60) == Indicator.objects.count() * 5
     assert Result.objects.get(indicator=cod, region=None, year=2021).achieved == result.achieved
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_whose_message_was_lost_is_caught_up_by_the_periodic_job(plan, redis_worker, settings):
+    cod = Indicator.objects.get(code="COD")
+    Figure.objects.create(indicator=cod, year=2021, measure="amount", value=Decimal("700"), status="approved")
+    # The approval noted its change and recorded its run, but the message never reached a worker (Redis
+    # restarted and lost it): the run has been silent for longer than the timeout.
+    PendingRecompute.objects.create(indicator=cod)
+    silent = timezone.now() - timedelta(seconds=settings.RECOMPUTE_RUN_TIMEOUT + 1)
+    lost = RecomputeRun.objects.create(indicator_ids=[cod.pk], total=1, heartbeat_at=silent)
+
+    job = redis_worker.tasks["indicators.tasks.recompute_stale"].delay()
+    assert not isinstance(job, EagerResult)
+    assert job.get(timeout=60) == 5
+
+    assert Result.objects.get(indicator=cod, region=None, year=2021).status == "green"
+    assert not PendingRecompute.objects.exists()
+    lost.refresh_from_db()
+    assert lost.status == "failed" and "no sign of life" in lost.error
+    assert RecomputeRun.objects.exclude(pk=lost.pk).get().status == "done"
+    # Nothing left to catch up: the next round does nothing.
+    assert redis_worker.tasks["indicators.tasks.recompute_stale"].delay().get(timeout=60) == 0

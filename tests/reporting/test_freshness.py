@@ -4,12 +4,14 @@ queued or running it says so, shows its progress, and the page reloads when it e
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
 from indicators import services
-from indicators.models import Figure, RecomputeRun
+from indicators.models import Figure, Indicator, PendingRecompute, RecomputeRun
 from reporting import selectors
+from tests.celery_apps import broker_down
 from tests.reporting.conftest import approve
 
 URL = reverse("reporting:freshness")
@@ -78,10 +80,52 @@ def test_a_queued_run_says_queued(client, leader, results):
     assert "重新计算已排队" in client.get(URL).content.decode()
 
 
-def test_a_run_left_behind_by_a_dead_worker_is_not_waited_for(results):
-    stale = RecomputeRun.objects.create(status="running")
-    RecomputeRun.objects.filter(pk=stale.pk).update(queued_at=timezone.now() - timedelta(hours=3))
+@pytest.mark.parametrize("status", ["queued", "running"])
+def test_a_run_silent_for_longer_than_the_timeout_is_not_shown(client, leader, results, settings, status):
+    # Its worker died ten minutes into it (or its message was lost): not "running" for hours.
+    silent = timezone.now() - timedelta(seconds=settings.RECOMPUTE_RUN_TIMEOUT + 1)
+    RecomputeRun.objects.create(status=status, total=41, heartbeat_at=silent)
     assert selectors.freshness(now=timezone.now())["active"] is None
+    client.force_login(leader)
+    assert "every 2s" not in client.get(URL).content.decode()
+
+
+def test_changes_not_yet_counted_are_shown_while_nothing_runs(client, leader, results):
+    PendingRecompute.objects.bulk_create(
+        PendingRecompute(indicator=indicator) for indicator in Indicator.objects.filter(code__in=["COD", "NOX"])
+    )
+    client.cookies["django_language"] = "en"
+    client.force_login(leader)
+    page = client.get(URL).content.decode()
+    assert "Results are behind: the approved figures of 2 indicators are not counted yet" in page
+    assert "retried automatically" in page
+    # While a recompute runs, it is what the line shows.
+    RecomputeRun.objects.create(status="running", total=2)
+    assert "Results are behind" not in client.get(URL).content.decode()
+
+
+def test_an_approval_with_the_broker_down_is_saved_and_left_pending(results, django_capture_on_commit_callbacks):
+    cod = Indicator.objects.get(code="COD")
+    with broker_down(), django_capture_on_commit_callbacks(execute=True):
+        services.figures_changed(indicator_ids=[cod.pk])  # raised into the request before
+    run = RecomputeRun.objects.order_by("-pk").first()
+    assert run.status == "failed" and "not queued" in run.error
+    assert list(PendingRecompute.objects.values_list("indicator_id", flat=True)) == [cod.pk]
+    assert selectors.freshness(now=timezone.now())["behind"] == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_recompute_now_with_the_broker_down_says_so(client, administrator, results):
+    client.cookies["django_language"] = "en"
+    client.force_login(administrator)
+    with broker_down():
+        response = client.post(reverse("reporting:recompute"), {"next": "/overview/"})
+    assert response.status_code == 302
+    [message] = [str(m) for m in get_messages(response.wsgi_request)]
+    assert message.startswith("The recompute could not be started: the job queue is not answering.")
+    run = RecomputeRun.objects.order_by("-pk").first()
+    assert run.status == "failed" and run.whole_plan
+    assert selectors.freshness(now=timezone.now())["active"] is None  # no "queued" for hours
 
 
 def test_nothing_computed_yet(client, leader):
