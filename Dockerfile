@@ -30,7 +30,7 @@ COPY fixtures/ fixtures/
 COPY locale/ locale/
 
 # DEBUG=0 requires these three; the values exist only for this command and never reach the image.
-RUN DEBUG=0 SECRET_KEY=build-only ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
+RUN DEBUG=0 SECRET_KEY=build-only-$(head -c 48 /dev/urandom | base64) ALLOWED_HOSTS=localhost DATABASE_URL=sqlite:////tmp/build.sqlite3 \
     python manage.py collectstatic --noinput \
     && rm -f /tmp/build.sqlite3
 

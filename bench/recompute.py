@@ -109,7 +109,7 @@ def setup_django(url):
         DJANGO_SETTINGS_MODULE="yingkou_targets.settings",
         DATABASE_URL=url,
         DEBUG="0",
-        SECRET_KEY="bench-only-not-secret",
+        SECRET_KEY="bench-only-not-secret-" + "0123456789abcdef" * 3,
         ALLOWED_HOSTS="localhost",
     )
     os.environ.pop("CELERY_BROKER_URL", None)

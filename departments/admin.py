@@ -26,3 +26,8 @@ class UserAdmin(BaseUserAdmin):
     list_select_related = ["department", "region"]
     fieldsets = BaseUserAdmin.fieldsets + ((_("Unit"), {"fields": ["department", "region"]}),)
     add_fieldsets = BaseUserAdmin.add_fieldsets + ((_("Unit"), {"fields": ["department", "region"]}),)
+
+    def has_delete_permission(self, request, obj=None):
+        # Figures, reviews and their history name who did them: a person who leaves is deactivated
+        # (untick "active"), never deleted, so the audit trail keeps its names.
+        return False

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from simple_history.admin import SimpleHistoryAdmin
 
 from .models import Figure, Indicator, Plan, Reminder, Result, Task, TaskResponsibility, Upload
@@ -49,44 +50,10 @@ class IndicatorAdmin(admin.ModelAdmin):
         figures_changed(indicator_ids=[obj.pk])  # targets, thresholds or trajectory may have changed
 
 
-@admin.register(Figure)
-class FigureAdmin(SimpleHistoryAdmin):
-    list_display = ["indicator", "region", "year", "measure", "stage", "value", "status", "revision", "updated_at"]
-    list_filter = ["status", "stage", "year", "measure", "region"]
-    search_fields = ["indicator__code", "indicator__name", "source", "note"]
-    list_select_related = ["indicator", "region"]
-    ordering = ["indicator__position", "region__position", "year"]
-    raw_id_fields = ["entered_by", "reviewed_by"]
-    readonly_fields = ["revision"]
-
-    def get_readonly_fields(self, request, obj=None):
-        # An approved figure is locked here too: unlocking, with its reason, is done on the indicator's page.
-        if obj is not None and obj.is_locked:
-            return [field.name for field in obj._meta.fields]
-        return self.readonly_fields
-
-    def save_model(self, request, obj, form, change):
-        if change and form.changed_data:
-            obj.revision += 1
-        super().save_model(request, obj, form, change)
-        # Approved figures feed the results; so does one that was approved a moment ago.
-        if obj.status == Figure.Status.APPROVED or "status" in form.changed_data:
-            figures_changed(indicator_ids=[obj.indicator_id])
-
-    def delete_model(self, request, obj):
-        super().delete_model(request, obj)
-        figures_changed(indicator_ids=[obj.indicator_id])
-
-
-@admin.register(Result)
-class ResultAdmin(admin.ModelAdmin):
-    """Read-only: results are computed, never entered."""
-
-    list_display = ["indicator", "region", "year", "status", "explanation", "computed_at"]
-    list_filter = ["status", "rule", "year", "region"]
-    search_fields = ["indicator__code", "indicator__name"]
-    list_select_related = ["indicator", "region"]
-    ordering = ["indicator__position", "region__position", "year"]
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records of what happened or was computed: shown, never added, edited or deleted here. Figures change
+    only through the workflow services (entry, review, unlock with a reason), which keep the audit trail
+    and queue the recompute; the admin is not a way around them."""
 
     def has_add_permission(self, request):
         return False
@@ -98,14 +65,33 @@ class ResultAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records of what happened: shown, never edited."""
+@admin.register(Figure)
+class FigureAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
+    """Every field read-only, the history listed but never reverted: a correction is an unlock with a reason
+    on the indicator's page, then a new revision through the review."""
 
-    def has_add_permission(self, request):
-        return False
+    list_display = ["indicator", "region", "year", "measure", "stage", "value", "status", "revision", "updated_at"]
+    list_filter = ["status", "stage", "year", "measure", "region"]
+    search_fields = ["indicator__code", "indicator__name", "source", "note"]
+    list_select_related = ["indicator", "region"]
+    ordering = ["indicator__position", "region__position", "year"]
 
-    def has_change_permission(self, request, obj=None):
-        return False
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a POSTed old version whatever the change permission says: only look.
+        if request.method != "GET":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+
+@admin.register(Result)
+class ResultAdmin(ReadOnlyAdmin):
+    """Results are computed, never entered."""
+
+    list_display = ["indicator", "region", "year", "status", "explanation", "computed_at"]
+    list_filter = ["status", "rule", "year", "region"]
+    search_fields = ["indicator__code", "indicator__name"]
+    list_select_related = ["indicator", "region"]
+    ordering = ["indicator__position", "region__position", "year"]
 
 
 @admin.register(Upload)

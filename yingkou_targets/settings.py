@@ -6,10 +6,12 @@ eagerly in-process: together they are the embedded default `make run` uses. With
 the process at start-up rather than running with a guessable key or a file database.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
 from celery.schedules import crontab
+from csp.constants import NONCE
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -27,18 +29,43 @@ def required(name):
     return value
 
 
+def strong_secret_key():
+    """SECRET_KEY, refused when it is as weak as Django's deploy check (security.W009) says: a guessable
+    key signs sessions and password-reset links, so a warning nobody reads is not enough."""
+    key = required("SECRET_KEY")
+    if len(key) < 50 or len(set(key)) < 5 or key.startswith("django-insecure-"):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is too weak: use at least 50 characters with at least 5 different ones, "
+            "e.g. the output of `openssl rand -hex 32`."
+        )
+    return key
+
+
+def allowed_hosts():
+    """ALLOWED_HOSTS without blanks; a list that is empty after stripping (' , ') is refused."""
+    hosts = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
+    if not hosts:
+        raise ImproperlyConfigured("ALLOWED_HOSTS names no host: give the site's host names, comma-separated.")
+    return hosts
+
+
 if DEBUG:
     SECRET_KEY = env.str("SECRET_KEY", default="django-insecure-development-only-key")
     ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
     DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
 else:
-    SECRET_KEY = required("SECRET_KEY")
-    ALLOWED_HOSTS = [host.strip() for host in required("ALLOWED_HOSTS").split(",") if host.strip()]
+    SECRET_KEY = strong_secret_key()
+    ALLOWED_HOSTS = allowed_hosts()
     DATABASES = {"default": env.db_url_config(required("DATABASE_URL"))}
 
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Every transaction takes SQLite's write lock when it begins and waits up to 20 s for it: two writers
+    # at once (two reviewers, a double click) queue, and the later one sees the earlier one's change,
+    # instead of failing with "database is locked" when both upgrade a read to a write.
+    DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -52,6 +79,9 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "django_htmx",
     "simple_history",
+    "axes",
+    "csp",
+    "health_check",
     "departments",
     "indicators",
     "reporting",
@@ -59,6 +89,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "yingkou_targets.middleware.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "yingkou_targets.middleware.IgnoreBrowserLanguageMiddleware",
@@ -68,8 +99,11 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "yingkou_targets.urls"
@@ -102,6 +136,9 @@ AUTH_PASSWORD_VALIDATORS = [
 # Per process, in memory: the overview keeps its rendered results part keyed by the latest recompute
 # run, so a new run (or 10 minutes) replaces it; nothing needs sharing between processes.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "TIMEOUT": 600}}
+
+# The admin shows a figure's history but never reverts it (indicators.admin.FigureAdmin refuses the POST too).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "reporting:landing"
@@ -141,7 +178,18 @@ CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default=CELERY_BROKER_U
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
+# A worker killed mid-task (OOM, deploy, kill -9) hands its message back rather than dropping it; a
+# recompute run counts its attempts and gives up on one that keeps killing its worker.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# With the broker or result store down, queueing a job fails within about a second instead of holding
+# the request (Celery's default result-store policy retries for ~20 s); the periodic job catches up.
+CELERY_BROKER_CONNECTION_TIMEOUT = 2
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
+# An open recompute run silent for longer than this (no message taken, no batch finished) is marked failed
+# and no longer shown as running; seconds. Keep it above the time of one batch of 5,000 indicators.
+RECOMPUTE_RUN_TIMEOUT = env.int("RECOMPUTE_RUN_TIMEOUT", default=600)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # The database scheduler copies this entry into its tables at start; an administrator may move it there.
@@ -149,6 +197,11 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-all-nightly": {
         "task": "indicators.tasks.recompute_all",
         "schedule": crontab(hour=2, minute=30),
+    },
+    # Catches up what a lost or failed recompute left behind (see indicators.tasks.recompute_stale).
+    "recompute-stale": {
+        "task": "indicators.tasks.recompute_stale",
+        "schedule": crontab(minute="*/5"),
     },
     "send-reminders-daily": {
         "task": "indicators.tasks.send_reminders",
@@ -163,32 +216,79 @@ DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="noreply@yingkou-targ
 # Links in reminder e-mails point here.
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")
 
-if not DEBUG:
+# --- Deployment security (README: "HTTPS, proxies and headers") ---
+# HTTPS is on by default in production: secure cookies, redirect to https and HSTS. A plain-HTTP intranet
+# deployment sets HTTPS=false, or browsers never send the Secure session cookie back and nobody can log in.
+HTTPS = env.bool("HTTPS", default=not DEBUG)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
+SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
+# The container's own health probe speaks plain HTTP on loopback, behind no proxy.
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+# X-Forwarded-Proto (and the client address in X-Forwarded-For) are believed only when a proxy is declared
+# to set them: without one, any client could claim to be on https or come from anywhere.
+BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)
+if BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
-    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 3600)  # seconds: a working day, not 14 days
+
+# Content-Security-Policy (django-csp 4): nothing is loaded from elsewhere. Scripts come from our static files;
+# the only inline scripts are the plotly charts', which carry the request's nonce. Styles allow 'unsafe-inline':
+# plotly.js injects <style> elements and style attributes while drawing, and the progress bars set their width
+# in a style attribute; inline CSS cannot run code, so script-src stays strict.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:"],  # Bootstrap draws its select arrows and checkmarks as data: SVGs
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+# Browser features no page uses, refused (yingkou_targets.middleware.PermissionsPolicyMiddleware).
+PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), display-capture=(), geolocation=(), gyroscope=(), magnetometer=(), "
+    "microphone=(), midi=(), payment=(), usb=()"
+)
+
+# Login throttling (django-axes): after AXES_FAILURE_LIMIT failed logins for one account, or from one address,
+# further attempts are refused for AXES_COOLOFF_MINUTES. `manage.py axes_reset_username NAME` (or the admin's
+# access attempts) releases an account early, `manage.py axes_reset_ip ADDRESS` an address.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=10)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # either one alone locks
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "yingkou_targets.views.locked_out"  # the reason in Chinese, HTTP 429
+AXES_CLIENT_IP_CALLABLE = "yingkou_targets.addresses.client_ip"
+# The log line of a lockout names the account and the address (never the password), so an operator knows
+# what to release and whom to ask.
+AXES_SENSITIVE_PARAMETERS = []
+
+# Health (/health/): a finished recompute older than this, while approved figures exist, fails the check.
+HEALTH_RECOMPUTE_MAX_AGE_HOURS = env.float("HEALTH_RECOMPUTE_MAX_AGE_HOURS", default=26)
+# Prometheus metrics (/metrics): off unless METRICS_ENABLED, and then answered only to METRICS_ALLOWED_IPS
+# (addresses or networks, e.g. 10.0.0.0/8); everyone else gets a 404.
+METRICS_ENABLED = env.bool("METRICS_ENABLED", default=False)
+METRICS_ALLOWED_IPS = env.list("METRICS_ALLOWED_IPS", default=["127.0.0.1", "::1"])
+if METRICS_ENABLED:
+    INSTALLED_APPS.append("django_prometheus")
+    MIDDLEWARE = [
+        "django_prometheus.middleware.PrometheusBeforeMiddleware",
+        *MIDDLEWARE,
+        "django_prometheus.middleware.PrometheusAfterMiddleware",
+    ]
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-# A worker killed mid-task (OOM, deploy, kill -9) hands its message back rather than dropping it; a
-# recompute run counts its attempts and gives up on one that keeps killing its worker.
-CELERY_TASK_REJECT_ON_WORKER_LOST = True
 }
-# With the broker or result store down, queueing a job fails within about a second instead of holding
-# the request (Celery's default result-store policy retries for ~20 s); the periodic job catches up.
-CELERY_BROKER_CONNECTION_TIMEOUT = 2
-CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.2, "interval_max": 0.5}
-CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": CELERY_TASK_PUBLISH_RETRY_POLICY}
-# An open recompute run silent for longer than this (no message taken, no batch finished) is marked failed
-# and no longer shown as running; seconds. Keep it above the time of one batch of 5,000 indicators.
-RECOMPUTE_RUN_TIMEOUT = env.int("RECOMPUTE_RUN_TIMEOUT", default=600)
 
 PRODUCT_NAME = _("Yingkou 14th Five-Year Energy-Saving Target Tracker")
-    # Catches up what a lost or failed recompute left behind (see indicators.tasks.recompute_stale).
-    "recompute-stale": {
-        "task": "indicators.tasks.recompute_stale",
-        "schedule": crontab(minute="*/5"),
-    },

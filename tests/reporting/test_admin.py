@@ -39,35 +39,104 @@ def test_admin_is_closed_to_everyone_else(client, request, persona):
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
 
-def test_approving_a_figure_in_the_admin_recomputes_its_indicator(
-    client, administrator, django_capture_on_commit_callbacks
-):
-    from indicators.models import Figure, Indicator, Result
+def figure_row(figure):
+    figure.refresh_from_db()
+    return (figure.value, figure.status, figure.reviewed_by_id, figure.revision, figure.history.count())
 
+
+@pytest.fixture
+def locked_figure(plan, clerk):
+    """An approved figure with a history: entered as 12.5, corrected to 89.5 and approved."""
+    from indicators.models import Figure, Indicator
+
+    figure = Figure.objects.create(
+        indicator=Indicator.objects.get(code="STEEL_ULE"), year=2021, measure="level", value=12.5, status="submitted"
+    )
+    figure.value, figure.status, figure.revision = 89.5, "approved", 2
+    figure.save()
+    return figure
+
+
+def test_the_admin_cannot_revert_a_locked_figure_through_its_history(client, administrator, locked_figure):
+    first = locked_figure.history.earliest("history_date")
+    url = reverse("admin:indicators_figure_simple_history", args=[locked_figure.pk, first.history_id])
     client.force_login(administrator)
+    before = figure_row(locked_figure)
+    assert client.get(url).status_code == 200  # the old version can be looked at
+    assert 'name="_save"' not in client.get(url).content.decode()  # but offers no revert button
+    response = client.post(url, {"value": "12.5", "status": "approved", "_save": "1"})
+    assert response.status_code == 403
+    assert figure_row(locked_figure) == before == (89.5, "approved", None, 2, 2)
+
+
+def test_the_admin_cannot_approve_a_submission(client, administrator, clerk, plan):
+    from indicators.models import Figure, Indicator
+
     cod = Indicator.objects.get(code="COD")
     figure = Figure.objects.create(indicator=cod, year=2021, measure="amount", value=700, status="submitted")
-    data = {
-        "indicator": cod.pk,
-        "region": "",
-        "year": 2021,
-        "measure": "amount",
-        "stage": "final",
-        "value": "700",
-        "status": "approved",
-        "source": "",
-        "note": "",
-        "entered_by": "",
-        "reviewed_by": "",
-        "reviewed_at_0": "",
-        "reviewed_at_1": "",
-    }
-    with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("admin:indicators_figure_change", args=[figure.pk]), data)
-    assert response.status_code == 302, response.content.decode()[:2000]
-    figure.refresh_from_db()
-    assert (figure.status, figure.revision, figure.history.count()) == ("approved", 2, 2)
-    assert Result.objects.get(indicator=cod, region=None, year=2021).status == "green"
+    client.force_login(administrator)
+    url = reverse("admin:indicators_figure_change", args=[figure.pk])
+    page = client.get(url).content.decode()
+    assert 'name="status"' not in page and 'name="value"' not in page
+    response = client.post(url, {"value": "700", "status": "approved", "reviewed_by": clerk.pk})
+    assert response.status_code == 403
+    assert figure_row(figure) == (700, "submitted", None, 1, 1)
+
+
+def test_the_admin_cannot_add_a_figure(client, administrator, plan):
+    from indicators.models import Figure, Indicator
+
+    client.force_login(administrator)
+    url = reverse("admin:indicators_figure_add")
+    assert client.get(url).status_code == 403
+    data = {"indicator": Indicator.objects.get(code="COD").pk, "year": 2021, "measure": "amount", "value": "1"}
+    assert client.post(url, data | {"status": "approved", "stage": "final"}).status_code == 403
+    assert not Figure.objects.exists()
+
+
+def test_the_admin_cannot_delete_a_figure_singly(client, administrator, locked_figure):
+    client.force_login(administrator)
+    url = reverse("admin:indicators_figure_delete", args=[locked_figure.pk])
+    assert client.get(url).status_code == 403
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert figure_row(locked_figure) == (89.5, "approved", None, 2, 2)
+
+
+def test_the_admin_cannot_delete_figures_in_bulk(client, administrator, locked_figure):
+    from indicators.models import Figure
+
+    client.force_login(administrator)
+    url = reverse("admin:indicators_figure_changelist")
+    assert "delete_selected" not in client.get(url).content.decode()
+    client.post(url, {"action": "delete_selected", "_selected_action": [locked_figure.pk], "post": "yes"})
+    assert Figure.objects.filter(pk=locked_figure.pk).exists()
+
+
+@pytest.mark.parametrize("model", ["figure", "result", "upload", "reminder", "user"])
+def test_records_of_the_workflow_cannot_be_deleted_in_the_admin(client, administrator, model):
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = administrator
+    model_admin = next(a for m, a in admin.site._registry.items() if m._meta.model_name == model)
+    assert not model_admin.has_delete_permission(request)
+    assert "delete_selected" not in model_admin.get_actions(request)
+
+
+@pytest.mark.parametrize("model", ["figure", "result", "upload", "reminder"])
+def test_records_of_the_workflow_are_read_only_in_the_admin(client, administrator, model):
+    client.force_login(administrator)
+    assert client.get(reverse(f"admin:indicators_{model}_add")).status_code == 403
+
+
+def test_a_user_cannot_be_deleted_only_deactivated(client, administrator, clerk):
+    from departments.models import User
+
+    client.force_login(administrator)
+    url = reverse("admin:departments_user_delete", args=[clerk.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert User.objects.filter(pk=clerk.pk).exists()
 
 
 @pytest.mark.parametrize(
