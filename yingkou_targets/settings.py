@@ -224,7 +224,7 @@ SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = SECURE_SSL_REDIRECT = HTTPS
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=365 * 24 * 3600) if HTTPS else 0
 SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = HTTPS
 # The container's own health probe speaks plain HTTP on loopback, behind no proxy.
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]
+SECURE_REDIRECT_EXEMPT = [r"^health/"]
 # X-Forwarded-Proto (and the client address in X-Forwarded-For) are believed only when a proxy is declared
 # to set them: without one, any client could claim to be on https or come from anywhere.
 BEHIND_PROXY = env.bool("BEHIND_PROXY", default=False)

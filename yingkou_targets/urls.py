@@ -14,6 +14,7 @@ urlpatterns = [
     # Password change and reset by e-mail (templates/registration/); login and logout are the ones above.
     path("accounts/", include("django.contrib.auth.urls")),
     path("health/", site_views.Health.as_view(), name="health"),
+    path("health/web/", site_views.Health.as_view(recompute=False), name="health-web"),
     path("metrics", site_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
