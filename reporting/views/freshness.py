@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from indicators import permissions, services
 from indicators.models import RecomputeRun
-from reporting import selectors
+from reporting import params, selectors
 from reporting.access import allowed
 
 
@@ -18,8 +18,8 @@ def freshness(request):
     """The "computed at / recompute running" line alone, polled by htmx while a recompute runs. Once the
     run the page was waiting for has ended, htmx is told to reload the page so it shows the new results."""
     fresh = selectors.freshness(now=timezone.now())
-    waited_for = request.GET.get("waiting", "")
-    if waited_for.isdigit() and (fresh["active"] is None or fresh["active"].pk != int(waited_for)):
+    waited_for = params.whole_number(request.GET.get("waiting", ""))
+    if waited_for is not None and (fresh["active"] is None or fresh["active"].pk != waited_for):
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
     return render(request, "reporting/_freshness.html", {"fresh": fresh})
 

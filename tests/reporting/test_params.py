@@ -44,3 +44,9 @@ def test_a_hostile_year_is_a_400_that_names_it(client, reviewer, url, year):
     response = client.get(url(), {"year": year})
     assert response.status_code == 400
     assert f"year {year[:20]}" in response.content.decode()
+
+
+@pytest.mark.parametrize("waiting", ["²", "9" * 30, "abc"])
+def test_a_hostile_run_id_to_wait_for_is_ignored(client, leader, plan, waiting):
+    client.force_login(leader)
+    assert client.get(reverse("reporting:freshness"), {"waiting": waiting}).status_code == 200
