@@ -66,6 +66,8 @@ def main():
     print(f"peak memory: {peak:.0f} MiB")
     for phase, seconds in phases(ids).items():
         print(f"  phase {phase}: {seconds:.2f} s")
+    for pending, seconds in stale_query(ids, args.repeat).items():
+        print(f"stale query (recompute_stale, every 5 min), {pending} indicators pending: {seconds * 1000:.1f} ms")
     print(f"ratio: {recompute / read:.2f}")
 
 
@@ -93,6 +95,20 @@ def phases(ids):
         services._results_write(results)
         lap("encode and COPY")
     lap("commit")
+    return timings
+
+
+def stale_query(ids, repeat):
+    """The catch-up's query over fully computed data, with nothing and with 1 % of the indicators pending."""
+    from indicators import selectors
+    from indicators.models import PendingRecompute
+
+    timings = {0: best(repeat, selectors.stale_indicator_ids)}
+    pending = ids[::100]
+    PendingRecompute.objects.bulk_create(PendingRecompute(indicator_id=pk) for pk in pending)
+    assert selectors.stale_indicator_ids() == sorted(pending)
+    timings[len(pending)] = best(repeat, selectors.stale_indicator_ids)
+    PendingRecompute.objects.all().delete()
     return timings
 
 
