@@ -13,14 +13,14 @@ import io
 import math
 import os
 import re
+import time
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 
 import pandas
 
-from indicators import kinds
+from indicators import kinds, xlsx
 
 MAX_ROWS = 20_000  # more data rows than this: refused
 NOTE_MAX_LENGTH = 2000
@@ -70,7 +70,6 @@ _UNNAMED = re.compile(r"Unnamed: \d+(_level_\d+)?")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", re.ASCII)  # 1,234,567.8; a lone "1,5" is not grouped
 _SPACES = re.compile(r"\s+")
-_QUOTED_OR_ESCAPED = re.compile(r'"[^"]*"|\\.')
 
 
 @dataclass(frozen=True)
@@ -133,17 +132,17 @@ def _file_problem(message, **params):
 # Reading ---------------------------------------------------------------------------------------------------------
 
 
-def read_table(data: bytes, filename: str) -> pandas.DataFrame:
+def read_table(data: bytes, filename: str, *, seconds=None, clock=time.monotonic) -> pandas.DataFrame:
     """The file's data rows as strings, columns renamed to the canonical names, indexed by line number ("line").
 
     Entirely blank rows are dropped; the others keep the line number the user sees. Raises FileProblem when the
-    file as a whole cannot be used.
+    file as a whole cannot be used. `seconds` bounds the time a workbook may take to read (`clock` measures it).
     """
     extension = os.path.splitext(filename or "")[1].lower()
     if not data.strip():
         raise _file_problem(kinds.gettext_noop("The file contains no rows."))
     if data.startswith(_ZIP_MAGIC):
-        header, lines, rows = _read_xlsx(data)
+        header, lines, rows = _read_xlsx(data, seconds, clock)
     elif data.startswith(_OLE_MAGIC) or extension == ".xls":
         raise _file_problem(
             kinds.gettext_noop(
@@ -213,46 +212,26 @@ def _read_csv(text):
     return values[0], range(2, len(values) + 1), values[1:]
 
 
-def _read_xlsx(data):
-    """(header cells, line numbers, data rows as lists of strings) of the first sheet of a workbook."""
-    import openpyxl  # imported here: CSV uploads do not need it
-
+def _read_xlsx(data, seconds, clock):
+    """(header cells, line numbers, data rows as lists of strings) of the workbook's sheet, read by the bounded
+    streaming reader (indicators.xlsx): the active sheet when it is visible, else the first visible one."""
+    limits = xlsx.Limits(last_line=MAX_ROWS + 1, seconds=seconds)
     try:
-        # data_only=False: a formula cell reads as its "=..." text, so it can be refused like in a CSV file.
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
-    except Exception as error:  # a damaged file can fail in many ways inside zipfile, openpyxl or the XML parser
-        raise _file_problem(_damaged_message()) from error
-    try:
-        if not workbook.worksheets:
-            raise _file_problem(kinds.gettext_noop("The file contains no rows."))
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # the declared dimensions can be wrong; let openpyxl find the real extent
-        header = None
-        lines, rows = [], []
-        data_rows = 0
-        for line, cells in enumerate(sheet.iter_rows(), start=1):
-            if header is None:
-                header = [_cell_text(cell) for cell in cells]
-                while header and not header[-1].strip():
-                    header.pop()
-                width = len(header)
-                continue
-            texts = [_cell_text(cell) for cell in cells[:width]]
-            if not any(text.strip() for text in texts):
-                continue
-            data_rows += 1
-            if data_rows > MAX_ROWS:
-                raise _too_many_rows()
+        sheet_rows = xlsx.read_rows(data, limits, clock=clock)
+    except xlsx.Refused as refused:
+        raise _file_problem(refused.message, **refused.params) from None
+    if not sheet_rows:
+        raise _file_problem(kinds.gettext_noop("The file contains no rows."))
+    header = sheet_rows[0][1] if sheet_rows[0][0] == 1 else []  # row 1 missing: the first line is empty
+    while header and not header[-1].strip():
+        header.pop()
+    width = len(header)
+    lines, rows = [], []
+    for line, cells in sheet_rows[1:] if sheet_rows[0][0] == 1 else sheet_rows:
+        texts = cells[:width]
+        if any(text.strip() for text in texts):
             lines.append(line)
             rows.append(texts + [""] * (width - len(texts)))
-    except FileProblem:
-        raise
-    except Exception as error:
-        raise _file_problem(_damaged_message()) from error
-    finally:
-        workbook.close()
-    if header is None:
-        raise _file_problem(kinds.gettext_noop("The file contains no rows."))
     return header, lines, rows
 
 
@@ -268,44 +247,6 @@ def _too_many_rows():
     return _file_problem(
         kinds.gettext_noop("The file has more than %(limit)s data rows; split it into smaller files."), limit=MAX_ROWS
     )
-
-
-def _cell_text(cell):
-    """A workbook cell as the text a CSV export of it would hold (numbers as pandas.read_excel shows them)."""
-    value = cell.value
-    if value is None:
-        return ""
-    if type(value) is str:  # text, or a formula's "=..." text
-        return value
-    if cell.data_type == "f":  # an array formula
-        text = str(getattr(value, "text", "") or "")
-        return text if text.startswith("=") else "=" + text
-    if isinstance(value, bool):
-        return "TRUE" if value else "FALSE"
-    if isinstance(value, int | float):
-        if isinstance(value, float) and not math.isfinite(value):
-            return str(value)
-        if _is_percent_format(cell.number_format):
-            # Shown as 35% and stored as 0.35: keep what the user sees.
-            number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-            return _plain(number * 100) + "%"
-        if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
-            return str(int(value))  # 2021, not 2021.0
-        return repr(value)  # the shortest text that gives the same number: 0.35, not 0.34999999999999998
-    if isinstance(value, datetime | date | time):
-        return value.isoformat(sep=" ") if isinstance(value, datetime) else value.isoformat()
-    return str(value)
-
-
-def _is_percent_format(number_format):
-    return "%" in _QUOTED_OR_ESCAPED.sub("", number_format or "")
-
-
-def _plain(number):
-    """2021 for 2021.0, 0.35 for 0.35, 0.0000001 for 1e-07: no exponent, no trailing zeros."""
-    if number == number.to_integral_value():
-        return str(int(number)) if number.adjusted() < 30 else format(number, "f")
-    return format(number.normalize(), "f")
 
 
 def _frame(header, lines, rows):
