@@ -4,13 +4,15 @@ which django-simple-history keeps with the old and new values."""
 
 import functools
 from dataclasses import dataclass, field
+from datetime import timedelta
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import kinds, permissions, plausibility
+from . import kinds, parsing, permissions, plausibility
 from .models import Figure, Upload
 from .services import (
     CREATE,
@@ -18,9 +20,10 @@ from .services import (
     UNCHANGED,
     ImportRejected,
     figures_changed,
-    figures_import,
+    figures_indicators,
     figures_parse,
     figures_plan,
+    figures_save,
     neighbour_values,
 )
 
@@ -233,45 +236,98 @@ class Preview:
         return (first + rest)[:PREVIEW_ROWS]
 
 
+class QuotaReached(Exception):
+    """The user has uploaded UPLOAD_QUOTA_PER_DAY files in the last 24 hours."""
+
+
 def upload_create(*, user, filename, data):
-    """Keeps an uploaded file for preview and confirmation; refuses files over 5 MB."""
+    """Parses an uploaded file once, within bounds, and keeps it with its rows and problems for preview and
+    confirmation. A file refused as a whole (unreadable, a workbook past a limit, no value filled in) is
+    recorded as refused, without its bytes, and raises ImportRejected; a file over 5 MB ValidationError;
+    one upload too many in 24 hours QuotaReached."""
     if not permissions.can_enter_any(user):
         raise PermissionDenied
     if len(data) > MAX_UPLOAD_BYTES:
         raise ValidationError(_("The file is larger than 5 MB. Split it into smaller files."))
-    return Upload.objects.create(user=user, filename=filename[:255], data=data, size=len(data))
+    _check_quota(user)
+    record = {"user": user, "filename": filename[:255], "size": len(data)}
+    try:
+        rows, _indicators, problems = figures_parse(
+            data=data, filename=filename, skip_blank=True, seconds=settings.UPLOAD_PARSE_SECONDS
+        )
+    except ImportRejected as rejected:
+        Upload.objects.create(
+            **record, data=b"", status=Upload.Status.REJECTED, problems=parsing.problems_to_json(rejected.problems)
+        )
+        raise
+    return Upload.objects.create(
+        **record, data=data, rows=parsing.rows_to_json(rows), problems=parsing.problems_to_json(problems)
+    )
+
+
+def _check_quota(user):
+    since = timezone.now() - timedelta(days=1)
+    if Upload.objects.filter(user=user, uploaded_at__gte=since).count() >= settings.UPLOAD_QUOTA_PER_DAY:
+        raise QuotaReached
 
 
 def upload_preview(*, upload):
-    """What confirming the upload would do, row by row, and every problem: nothing is written."""
-    try:
-        rows, indicators, problems = figures_parse(data=bytes(upload.data), filename=upload.filename, skip_blank=True)
-    except ImportRejected as rejected:
-        return Preview(problems=rejected.problems)
-    changes, more = figures_plan(rows, indicators=indicators, approve=False, scope=permissions.entry_scope(upload.user))
+    """What confirming the upload would do, row by row, and every problem: nothing is written. Uses the rows
+    parsed at upload; scope, locks and plausibility are checked against the database as it is now."""
+    stored = parsing.problems_from_json(upload.problems)
+    if upload.status == Upload.Status.REJECTED and not upload.rows:
+        return Preview(problems=stored)
+    rows = parsing.rows_from_json(upload.rows)
+    changes, more = figures_plan(
+        rows, indicators=figures_indicators(), approve=False, scope=permissions.entry_scope(upload.user)
+    )
     # Every problem at once, in the order of the file.
-    problems = sorted(problems + more, key=lambda p: (p.line or 0, p.column or ""))
+    problems = sorted(stored + more, key=lambda p: (p.line or 0, p.column or ""))
     return Preview(changes=changes, problems=problems)
 
 
+@_stale_when_locked_out
 def upload_confirm(*, upload, user):
-    """Imports the upload's rows, all or none, as submitted figures (ImportRejected if any problem)."""
+    """Imports the upload's rows, all or none, as submitted figures (ImportRejected if any problem). The
+    upload's row is locked first: of two confirmations at once (a double click), the second waits and
+    then finds it dealt with (ValidationError)."""
     if upload.user_id != user.pk:
         raise PermissionDenied
-    if upload.status != Upload.Status.PREVIEWED:
-        raise ValidationError(_("This file has been dealt with already."))
-    try:
-        summary = figures_import(
-            data=bytes(upload.data),
-            filename=upload.filename,
-            user=user,
-            scope=permissions.entry_scope(user),
-            skip_blank=True,
-        )
-    except ImportRejected:
-        Upload.objects.filter(pk=upload.pk).update(status=Upload.Status.REJECTED)
-        raise
-    upload.status, upload.imported_at = Upload.Status.IMPORTED, timezone.now()
-    upload.summary = {"created": summary.created, "replaced": summary.replaced, "unchanged": summary.unchanged}
-    upload.save(update_fields=["status", "imported_at", "summary"])
+    rejected = None
+    with transaction.atomic():
+        upload = Upload.objects.select_for_update().defer("data").get(pk=upload.pk)
+        if upload.status != Upload.Status.PREVIEWED:
+            raise ValidationError(_("This file has been dealt with already."))
+        try:
+            if upload.problems:
+                raise ImportRejected(parsing.problems_from_json(upload.problems))
+            summary = figures_save(
+                rows=parsing.rows_from_json(upload.rows),
+                filename=upload.filename,
+                user=user,
+                scope=permissions.entry_scope(user),
+            )
+        except ImportRejected as error:
+            rejected = error
+            upload.status = Upload.Status.REJECTED
+            upload.save(update_fields=["status"])
+        else:
+            upload.status, upload.imported_at = Upload.Status.IMPORTED, timezone.now()
+            upload.summary = {"created": summary.created, "replaced": summary.replaced, "unchanged": summary.unchanged}
+            upload.save(update_fields=["status", "imported_at", "summary"])
+    if rejected is not None:
+        raise rejected
     return summary
+
+
+def uploads_clean(*, now):
+    """Daily: drops the bytes and parsed rows of uploads older than UPLOAD_KEEP_DAYS, and deletes previews
+    never confirmed after PREVIEW_KEEP. The record of who uploaded what, when, and its outcome stays."""
+    stale = Upload.objects.filter(status=Upload.Status.PREVIEWED, uploaded_at__lt=now - PREVIEW_KEEP)
+    deleted, _by_model = stale.delete()
+    old = Upload.objects.filter(uploaded_at__lt=now - timedelta(days=settings.UPLOAD_KEEP_DAYS)).exclude(data=b"")
+    emptied = old.update(data=b"", rows=[], problems=[])
+    return {"deleted": deleted, "emptied": emptied}
+
+
+PREVIEW_KEEP = timedelta(days=2)  # an unconfirmed preview older than this is forgotten

@@ -523,6 +523,10 @@ class Upload(models.Model):
     status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.PREVIEWED)
     imported_at = models.DateTimeField(_("imported at"), null=True, blank=True)
     summary = models.JSONField(_("summary"), default=dict, blank=True)
+    # The file is parsed once, when it arrives (parsing.rows_to_json / problems_to_json): preview and confirm
+    # use these, never the bytes again. Dropped with the bytes by uploads_clean after UPLOAD_KEEP_DAYS.
+    rows = models.JSONField(_("parsed rows"), default=list, blank=True)
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("upload")

@@ -117,6 +117,26 @@ class Row:
     note: str
 
 
+def rows_to_json(rows):
+    """Rows as JSON-ready lists (the value as its exact text), to keep a file parsed once."""
+    return [[r.line, r.indicator, r.region, r.year, r.measure, str(r.value), r.stage, r.note] for r in rows]
+
+
+def rows_from_json(items):
+    return [
+        Row(line, code, region, year, measure, Decimal(value), stage, note)
+        for line, code, region, year, measure, value, stage, note in items
+    ]
+
+
+def problems_to_json(problems):
+    return [[p.line, p.column, p.message, p.params] for p in problems]
+
+
+def problems_from_json(items):
+    return [Problem(line, column, message, params) for line, column, message, params in items]
+
+
 class FileProblem(Exception):
     """The file as a whole cannot be read (empty, unknown format, bad encoding, missing columns, too many rows)."""
 

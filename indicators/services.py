@@ -270,6 +270,14 @@ def figures_import(*, data, filename, user=None, approve=False, scope=None, skip
     return _figures_save(rows, indicators=indicators, user=user, approve=approve, scope=scope, filename=filename)
 
 
+def figures_save(*, rows, filename, user, scope):
+    """Submits rows parsed earlier (an upload's, see figures_parse) for review, all or none, after checking
+    them again against the database: scope, locks and plausibility (ImportRejected on any problem)."""
+    return _figures_save(
+        rows, indicators=figures_indicators(), user=user, approve=False, scope=scope, filename=filename
+    )
+
+
 def figures_read(*, data, filename, skip_blank=False):
     """The parsed rows of a file and the plan's indicators by code; ImportRejected on any problem."""
     rows, indicators, problems = figures_parse(data=data, filename=filename, skip_blank=skip_blank)
@@ -278,14 +286,21 @@ def figures_read(*, data, filename, skip_blank=False):
     return rows, indicators
 
 
-def figures_parse(*, data, filename, skip_blank=False):
+def figures_indicators(*, plan=None):
+    """The plan's indicators by code, with the task and plan that figures_plan reads."""
+    plan = plan or Plan.objects.get()
+    return {i.code: i for i in Indicator.objects.filter(task__plan=plan).select_related("task__plan")}
+
+
+def figures_parse(*, data, filename, skip_blank=False, seconds=None):
     """The good rows of a file, the plan's indicators by code, and the problems of the other rows.
     A file that cannot be read at all raises ImportRejected.
 
     `skip_blank`: rows with an empty value are not reported yet and skipped (the browser's template
-    lists every indicator and year a user may report; they fill in what they have)."""
+    lists every indicator and year a user may report; they fill in what they have). `seconds` bounds
+    the time a workbook may take to read."""
     try:
-        frame = parsing.read_table(data, filename)
+        frame = parsing.read_table(data, filename, seconds=seconds)
     except parsing.FileProblem as error:
         raise ImportRejected([error.problem]) from None
     if skip_blank and "value" in frame:
@@ -293,7 +308,7 @@ def figures_parse(*, data, filename, skip_blank=False):
         if frame.empty:
             raise ImportRejected([parsing.Problem(line=None, column="value", message=NO_VALUES)])
     plan = Plan.objects.get()
-    indicators = {i.code: i for i in Indicator.objects.filter(task__plan=plan).select_related("task__plan")}
+    indicators = figures_indicators(plan=plan)
     rows, problems = parsing.parse_figures(
         frame, indicators=selectors.indicator_specs(indicators.values(), plan=plan), regions=selectors.region_names()
     )

@@ -5,7 +5,7 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import reminders, services
+from . import entry, reminders, services
 
 # A database that is briefly unavailable (restart, failover, lock timeout) is worth a few retries.
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
@@ -42,3 +42,9 @@ def recompute_stale(self):
 def send_reminders():
     """Daily: deadline reminders to units with open figures, review reminders to reviewers."""
     return reminders.reminders_send(now=timezone.now())
+
+
+@shared_task(**RETRY)
+def clean_uploads():
+    """Daily: drops old uploads' bytes and parsed rows, and previews never confirmed."""
+    return entry.uploads_clean(now=timezone.now())

@@ -56,7 +56,9 @@ def test_vendored_static_files_reference_no_missing_source_maps():
 def test_check_deploy_is_clean_under_the_compose_defaults():
     """`manage.py check --deploy` with the web container's environment: HSTS, https redirect, secure cookies,
     a strong key; no warning at all. (Database checks are not run: there is no `db` host here.)"""
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "HTTPS", "BEHIND_PROXY"}}
+    # The test run's own switches are not the container's (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+    ours = {"DJANGO_SETTINGS_MODULE", "HTTPS", "BEHIND_PROXY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in ours}
     env |= compose_environment() | {"DJANGO_SETTINGS_MODULE": "yingkou_targets.settings"}
     result = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

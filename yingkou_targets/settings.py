@@ -207,7 +207,18 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.send_reminders",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Drops the bytes of old uploads and unconfirmed previews (see indicators.entry.uploads_clean).
+    "clean-uploads-daily": {
+        "task": "indicators.tasks.clean_uploads",
+        "schedule": crontab(hour=3, minute=15),
+    },
 }
+
+# Uploads (see indicators.entry): files a user may upload in 24 hours; days the bytes and parsed rows of
+# an upload are kept (the record of who uploaded what stays); seconds reading one workbook may take.
+UPLOAD_QUOTA_PER_DAY = env.int("UPLOAD_QUOTA_PER_DAY", default=50)
+UPLOAD_KEEP_DAYS = env.int("UPLOAD_KEEP_DAYS", default=90)
+UPLOAD_PARSE_SECONDS = env.float("UPLOAD_PARSE_SECONDS", default=10.0)
 
 # E-mail goes to the console unless EMAIL_URL names an SMTP server, e.g.
 # smtp+tls://user:password@smtp.example.gov.cn:587 (see django-environ's email_url).

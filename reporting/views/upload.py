@@ -1,9 +1,11 @@
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from indicators import entry, permissions, selectors, workbook
@@ -11,8 +13,12 @@ from indicators.models import Upload
 from indicators.services import ImportRejected
 from reporting.access import allowed
 from reporting.forms import UploadForm
+from reporting.templatetags.reporting import problem_text
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+QUOTA_MESSAGE = gettext_lazy(
+    "You have uploaded %(limit)s files in the last 24 hours, the most allowed; try again later."
+)
 
 
 @allowed(permissions.can_enter_any)
@@ -25,9 +31,14 @@ def upload(request):
             created = entry.upload_create(user=request.user, filename=file.name, data=file.read())
         except ValidationError as error:
             form.add_error("file", error)
+        except ImportRejected as rejected:  # refused as a whole: said here, with no preview to open
+            for problem in rejected.problems:
+                form.add_error("file", problem_text(problem))
+        except entry.QuotaReached:
+            form.add_error("file", QUOTA_MESSAGE % {"limit": settings.UPLOAD_QUOTA_PER_DAY})
         else:
             return redirect("reporting:upload-preview", pk=created.pk)
-    uploads = Upload.objects.filter(user=request.user).defer("data").order_by("-uploaded_at")[:10]
+    uploads = Upload.objects.filter(user=request.user).defer("data", "rows").order_by("-uploaded_at")[:10]
     return render(
         request, "reporting/upload.html", {"form": form, "uploads": uploads}, status=400 if form.errors else 200
     )
@@ -36,13 +47,15 @@ def upload(request):
 @allowed(permissions.can_enter_any)
 def upload_preview(request, pk):
     """Each row with the value it replaces and its problems; confirming imports all rows or none."""
-    item = get_object_or_404(Upload, pk=pk)
+    item = get_object_or_404(Upload.objects.defer("data"), pk=pk)
     if item.user_id != request.user.pk:
         raise PermissionDenied
     if request.method == "POST":
         try:
             summary = entry.upload_confirm(upload=item, user=request.user)
-        except (ImportRejected, ValidationError):
+        except (ImportRejected, ValidationError, entry.Stale) as error:
+            if not isinstance(error, ImportRejected):  # a second confirmation (double click, another tab)
+                messages.info(request, _("This file has been dealt with already."))
             item.refresh_from_db()
         else:
             messages.success(

@@ -75,14 +75,11 @@ def test_preview_shows_what_is_replaced(client, clerk, plan):
 @pytest.mark.parametrize(
     ("content", "name", "fragment"),
     [
-        (b"\n\n", "empty.csv", "文件"),
-        (b"MZ\x90\x00\x03\x00\x00\x00", "figures.xlsx", "文件"),
         (b"indicator,year,value\nSTEEL_ULE,2021,150\n", "a.csv", "第 2 行"),
         ("指标代码,年份,数值\nEI_GDP,2021,0.5\n".encode("gbk"), "gbk.csv", "无权报送 EI_GDP"),
-        (b"indicator,year,value\nSTEEL_ULE,2021,\n", "blank.csv", "没有任何一行填写了数值"),
     ],
 )
-def test_bad_files_show_problems_and_save_nothing(client, clerk, plan, content, name, fragment):
+def test_bad_rows_show_problems_and_save_nothing(client, clerk, plan, content, name, fragment):
     client.force_login(clerk)
     response = send(client, content, name)
     assert response.status_code == 302  # kept, then shown with its problems
@@ -93,6 +90,24 @@ def test_bad_files_show_problems_and_save_nothing(client, clerk, plan, content, 
     assert confirm.status_code == 400
     assert not Figure.objects.exists()
     assert Upload.objects.get().status == "rejected"
+
+
+@pytest.mark.parametrize(
+    ("content", "name", "fragment"),
+    [
+        (b"\n\n", "empty.csv", "文件"),
+        (b"MZ\x90\x00\x03\x00\x00\x00", "figures.xlsx", "文件"),
+        (b"indicator,year,value\nSTEEL_ULE,2021,\n", "blank.csv", "没有任何一行填写了数值"),
+    ],
+)
+def test_files_refused_as_a_whole_are_said_on_the_upload_page(client, clerk, plan, content, name, fragment):
+    client.force_login(clerk)
+    response = send(client, content, name)
+    assert response.status_code == 400
+    assert fragment in response.content.decode()
+    assert not Figure.objects.exists()
+    upload = Upload.objects.get()  # who uploaded what is kept, the bytes are not
+    assert (upload.status, bytes(upload.data), upload.rows) == ("rejected", b"", [])
 
 
 def test_every_problem_is_shown_at_once(client, clerk, plan):
