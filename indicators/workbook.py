@@ -1,12 +1,15 @@
-"""The XLSX template users fill in and upload. Pure: openpyxl only, no Django.
+"""The XLSX template users fill in and upload, and `write_cell`, which every XLSX export of the project writes
+its cells with. Pure: openpyxl only, no Django.
 
 The first seven columns are the ones the import reads (by their Chinese header names, see
 parsing.HEADER_ALIASES); the columns after them are for reference and ignored on upload."""
 
 import io
+import re
 from decimal import Decimal
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -34,6 +37,10 @@ INSTRUCTIONS = [
     "5. 请勿使用公式或合并单元格；上传后先预览，确认后才会提交审核。",
     "6. Do not use formulas or merged cells. After upload you see a preview; nothing counts until you confirm.",
 ]
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV/spreadsheet injection
+# A plain number Excel reads as one ("-3.1", "+5", "1e3"); float() would also pass "-inf" and "-1_0", which Excel
+# takes for formulas.
+_PLAIN_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 
 
 def figures_template(rows):
@@ -41,11 +48,11 @@ def figures_template(rows):
     book = Workbook()
     sheet = book.active
     sheet.title = "填报"
-    sheet.append([header for _key, header, _width in COLUMNS])
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        sheet.append([_cell(row.get(key)) for key, _header, _width in COLUMNS])
+    for column, (_key, header, _width) in enumerate(COLUMNS, start=1):
+        write_cell(sheet.cell(row=1, column=column), header).font = Font(bold=True)
+    for line, row in enumerate(rows, start=2):
+        for column, (key, _header, _width) in enumerate(COLUMNS, start=1):
+            write_cell(sheet.cell(row=line, column=column), _cell(row.get(key)))
     for index, (key, _header, width) in enumerate(COLUMNS, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
         if key in ("value", "note"):
@@ -53,8 +60,8 @@ def figures_template(rows):
                 cell.fill = INPUT_FILL
     sheet.freeze_panes = "A2"
     notes = book.create_sheet("说明")
-    for line in INSTRUCTIONS:
-        notes.append([line])
+    for line, text in enumerate(INSTRUCTIONS, start=1):
+        write_cell(notes.cell(row=line, column=1), text)
     notes.column_dimensions["A"].width = 120
     buffer = io.BytesIO()
     book.save(buffer)
@@ -66,3 +73,26 @@ def _cell(value):
     if isinstance(value, Decimal):
         return float(value) if Decimal(repr(float(value))) == value else str(value)
     return value
+
+
+def write_cell(cell, value):
+    """Puts `value` in `cell` and returns the cell: numbers as numbers, every string as text, never a formula.
+
+    The names written come from administrators and users (indicators, regions, tasks, notes), and openpyxl turns
+    any string starting with "=" into a live formula: =HYPERLINK(...) would run in the reader's Excel. A string
+    that a spreadsheet could evaluate also gets Excel's quote prefix, so that editing the cell keeps it text;
+    unlike a literal "'", the prefix leaves the value as given. Control characters that XML forbids are dropped
+    (openpyxl would raise on them)."""
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = value
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if _looks_like_formula(value):
+            cell.quotePrefix = True
+    return cell
+
+
+def _looks_like_formula(text):
+    """Whether a spreadsheet could evaluate `text`: it starts like a formula and is not simply a number."""
+    return text.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.fullmatch(text)

@@ -1,4 +1,4 @@
-"""The progress overview as an XLSX workbook for leadership. Pure: openpyxl and stdlib only, no Django, no clock.
+"""The progress overview as an XLSX workbook for leadership. Pure (openpyxl, indicators.workbook): no Django, no clock.
 
 Layout, so that readers (people and scripts) can rely on it:
 
@@ -24,9 +24,10 @@ import unicodedata
 from decimal import Decimal
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+
+from indicators.workbook import write_cell
 
 STATUS_FILLS = {"green": "C6EFCE", "yellow": "FFEB9C", "red": "FFC7CE", "grey": "E7E6E6"}  # background
 STATUS_FONTS = {"green": "006100", "yellow": "7F6000", "red": "9C0006", "grey": "3B3B3B"}  # text colour
@@ -44,7 +45,6 @@ MIN_WIDTH, MAX_WIDTH = 8, 60
 
 SHEET_TITLE_MAX = 31
 SHEET_TITLE_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")  # OWASP's list for CSV/spreadsheet injection
 
 
 def overview_workbook(
@@ -146,37 +146,17 @@ def _paint(cell, code):
 
 
 def _write(cell, value):
-    """Puts `value` in `cell`: numbers as numbers, strings as text (never as formulas)."""
-    cell.value = _cell_value(value)
-    if isinstance(cell.value, str) and _looks_like_formula(cell.value):
-        # openpyxl turns any string starting with "=" into a formula; force text, and set Excel's quote prefix so
-        # that editing the cell in Excel keeps it text too. Unlike a literal "'", this leaves the value unchanged.
-        cell.data_type = "s"
-        cell.quotePrefix = True
-    return cell
+    """Puts `value` in `cell` by the project's one rule (workbook.write_cell: strings as text, never formulas)."""
+    return write_cell(cell, _cell_value(value))
 
 
 def _cell_value(value):
-    """A value openpyxl can store and Excel can show: Decimal as float, NaN and infinities as empty (Excel has
-    neither), strings without the control characters XML forbids (openpyxl would raise on them)."""
+    """A value Excel can show: Decimal as float, NaN and infinities as empty (Excel has neither)."""
     if isinstance(value, Decimal):
         value = float(value)
     if isinstance(value, float) and not math.isfinite(value):
         return None
-    if isinstance(value, str):
-        return ILLEGAL_CHARACTERS_RE.sub("", value)
     return value
-
-
-def _looks_like_formula(text):
-    """Whether a spreadsheet could evaluate `text`: it starts like a formula and is not simply a number."""
-    if not text.startswith(FORMULA_PREFIXES):
-        return False
-    try:
-        float(text)
-    except ValueError:
-        return True
-    return False
 
 
 def _format(cell, key):

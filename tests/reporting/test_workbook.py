@@ -2,6 +2,7 @@
 
 import io
 import re
+import zipfile
 
 import openpyxl
 import pandas as pd
@@ -9,6 +10,7 @@ import pytest
 from django.urls import reverse
 
 from indicators.models import Indicator, Result, Task
+from reporting import workbooks
 from reporting.exports import STATUS_FILLS
 from tests.reporting.conftest import grow
 
@@ -89,3 +91,24 @@ def test_query_count_does_not_grow_with_the_data(client, leader, results, django
     grow(30)
     with django_assert_max_num_queries(12):
         download(client)
+
+
+def test_admin_entered_names_come_back_as_text_never_as_formulas(client, leader, results):
+    """An indicator, a task and a unit named like formulas: the export holds them as text, with no <f> element."""
+    name = '=HYPERLINK("http://x","y")'
+    cod = Indicator.objects.get(code="COD")
+    Indicator.objects.filter(pk=cod.pk).update(name=name, unit="-1+A1")
+    Task.objects.filter(pk=cod.task_id).update(title="@SUM(A1)")
+    client.force_login(leader)
+    content = download(client)
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [archive.read(part).decode() for part in archive.namelist() if part.startswith("xl/worksheets/")]
+    assert sheets and not any(re.search(r"<f[ >]", xml) for xml in sheets)
+    book = openpyxl.load_workbook(io.BytesIO(content))
+    sheet = next(ws for ws in book.worksheets[1:] if "@SUM(A1)" in ws["A1"].value)
+    keys = [key for key, _header in workbooks.columns()]
+    row = dict(zip(keys, next(r for r in sheet.iter_rows(min_row=4) if r[0].value == "COD"), strict=True))
+    assert (row["indicator"].value, row["indicator"].data_type) == (name, "s")
+    assert (row["unit"].value, row["unit"].data_type) == ("-1+A1", "s")
+    assert row["indicator"].quotePrefix and row["unit"].quotePrefix
