@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import pandas
+from openpyxl.utils import get_column_letter
 
 from indicators import kinds, xlsx
 
@@ -70,6 +71,8 @@ _UNNAMED = re.compile(r"Unnamed: \d+(_level_\d+)?")
 _NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?", re.ASCII)
 _GROUPED = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d*)?", re.ASCII)  # 1,234,567.8; a lone "1,5" is not grouped
 _SPACES = re.compile(r"\s+")
+# C0 control characters a text file has no use for (tab, line feed, form feed and carriage return excepted).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
 @dataclass(frozen=True)
@@ -178,9 +181,20 @@ def read_table(data: bytes, filename: str, *, seconds=None, clock=time.monotonic
 
 
 def _looks_binary(data):
+    """A known binary format by its first bytes, or NUL bytes in what does not read as text. A text file with a
+    stray NUL (left by a damaged export) is text: parse_figures names the cell holding it."""
     if data.startswith(_UTF16_BOMS):
         return False
-    return data.startswith(_BINARY_MAGICS) or b"\x00" in data
+    if data.startswith(_BINARY_MAGICS):
+        return True
+    if b"\x00" not in data:
+        return False
+    try:
+        text = _decode(data)
+    except FileProblem:
+        return True
+    # Control characters by the dozen: a binary format that happens to decode, or UTF-16 without its BOM.
+    return len(_CONTROLS.findall(text)) * 8 > len(text)
 
 
 def _decode(data):
@@ -209,6 +223,7 @@ def _read_csv(text):
         raise _file_problem(malformed) from error
     if not header:
         raise _file_problem(_blank_header_message())
+    _refuse_nul_in_header(header)
     width = len(header)
     try:
         # header=None with usecols: a data row with more cells than the header (a trailing comma) is not an error.
@@ -253,6 +268,19 @@ def _read_xlsx(data, seconds, clock):
             lines.append(line)
             rows.append(texts + [""] * (width - len(texts)))
     return header, lines, rows
+
+
+def _refuse_nul_in_header(header):
+    """A NUL in a header cell would only show as "a required column is missing"; say where it is instead."""
+    for position, cell in enumerate(header):
+        if "\x00" in cell:
+            raise _file_problem(
+                kinds.gettext_noop(
+                    "The header row (line 1) holds a NUL character in column %(column)s, an invisible code left "
+                    "by a damaged or wrongly exported file. Delete it, or export the file again as CSV UTF-8."
+                ),
+                column=get_column_letter(position + 1),
+            )
 
 
 def _damaged_message():
@@ -341,14 +369,16 @@ def parse_figures(
             found.append(Problem(line, column, message, params or {}))
 
         texts = (indicator_text, region_text, year_text, value_text, measure_text, stage_text)
-        formulas = set()
+        refused = set()  # the columns already refused: their other checks are skipped
         if "=" in {text[:1] for text in texts}:
-            formulas = {name for name, text in zip(FORMULA_COLUMNS, texts, strict=True) if text.startswith("=")}
-            for name in sorted(formulas, key=COLUMNS.index):
+            refused = {name for name, text in zip(FORMULA_COLUMNS, texts, strict=True) if text.startswith("=")}
+            for name in sorted(refused, key=COLUMNS.index):
                 problem(name, kinds.gettext_noop("Formulas are not accepted; enter the value."))
+        if "\x00" in "".join(texts) or "\x00" in note:
+            refused |= _nul_columns((*texts, note), refused, problem)
 
         spec = None
-        indicator_ok = "indicator" not in formulas
+        indicator_ok = "indicator" not in refused
         if indicator_ok:
             if not indicator_text:
                 indicator_ok = False
@@ -360,7 +390,7 @@ def parse_figures(
                     problem("indicator", kinds.gettext_noop("Unknown indicator %(code)s."), {"code": indicator_text})
 
         region = None
-        region_ok = "region" not in formulas
+        region_ok = "region" not in refused
         if region_ok and region_text.casefold() not in CITY_NAMES:
             region = regions.get(region_text) or regions_folded.get(region_text.casefold())
             if region is None:
@@ -371,7 +401,7 @@ def parse_figures(
                 problem("region", kinds.gettext_noop("This indicator is not broken down by region."))
 
         year = None
-        if "year" not in formulas:
+        if "year" not in refused:
             year = _whole_number(year_text)
             if year is None:
                 problem("year", kinds.gettext_noop("The year must be a whole number."))
@@ -384,7 +414,7 @@ def parse_figures(
                 year = None
 
         measure = None
-        if "measure" not in formulas:
+        if "measure" not in refused:
             allowed = kinds.measures(spec.kind, components=spec.components) if spec else kinds.ALL_MEASURES
             name = re.sub(r"[\s-]+", "_", measure_text.casefold())
             if not name:
@@ -405,7 +435,7 @@ def parse_figures(
                 measure = name
 
         stage = None
-        if "stage" not in formulas:
+        if "stage" not in refused:
             stage = STAGE_NAMES.get(stage_text.casefold()) if stage_text else kinds.FINAL
             if stage is None:
                 problem(
@@ -415,10 +445,10 @@ def parse_figures(
                 )
 
         value = None
-        if "value" not in formulas:
+        if "value" not in refused:
             value = _value(value_text, spec, measure, problem)
 
-        if len(note) > NOTE_MAX_LENGTH:
+        if "note" not in refused and len(note) > NOTE_MAX_LENGTH:
             problem(
                 "note",
                 kinds.gettext_noop("The note may have at most %(limit)s characters."),
@@ -441,6 +471,20 @@ def parse_figures(
         else:
             rows.append(Row(line, spec.code, region, year, measure, value, stage, note))
     return rows, problems
+
+
+def _nul_columns(texts, refused, problem):
+    """The columns (of COLUMNS) whose cell holds a NUL character, each reported unless already refused."""
+    found = {name for name, text in zip(COLUMNS, texts, strict=True) if "\x00" in text} - refused
+    for name in sorted(found, key=COLUMNS.index):
+        problem(
+            name,
+            kinds.gettext_noop(
+                "The cell holds a NUL character, an invisible code left by a damaged or wrongly exported file. "
+                "Delete it, or export the file again as CSV UTF-8."
+            ),
+        )
+    return found
 
 
 def _text(cell):

@@ -24,6 +24,7 @@ SPECS = {
 }
 REGIONS = {"鲅鱼圈区": "鲅鱼圈区", "Bayuquan District": "鲅鱼圈区", "大石桥市": "大石桥市"}
 HEADER = "indicator,region,year,value,measure,stage,note"
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"This program cannot be run in DOS mode.\r\n" * 8
 
 GOOD_CSV = """indicator,region,year,value,measure,stage,note
 EI_GDP,,2021,0.82,level,final,全市能耗强度
@@ -162,7 +163,9 @@ def test_trailing_cells_beyond_the_header_are_ignored():
         (b"MZ\x90\x00\x03\x00\x00\x00\x04\x00", "figures.xlsx", "neither a CSV file nor an Excel"),
         (b"indicator,year,value\nCOD,2021,5\n", "figures.xlsx", "neither a CSV file nor an Excel"),
         (b"indicator,year,value\nCOD,2021,5\n", "figures.pdf", "neither a CSV file nor an Excel"),
-        (b"indicator,year,value\nCOD\x00,2021,5\n", "figures.csv", "neither a CSV file nor an Excel"),
+        (b"indicator,year,value\nCOD,2021,5\n" + EXE, "figures.csv", "neither a CSV file nor an Excel"),
+        ("indicator,year,value\nCOD,2021,5\n".encode("utf-16-le"), "figures.csv", "neither a CSV file nor an Excel"),
+        (bytes(range(256)) * 4, "figures.csv", "neither a CSV file nor an Excel"),
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(100), "figures.xls", ".xls"),
         (b"indicator,year,value\nCOD,2021,5\n", "figures.xls", ".xls"),
         (b"PK\x03\x04 not really a zip", "figures.xlsx", "cannot be opened"),
@@ -175,6 +178,37 @@ def test_file_level_problems(data, filename, fragment):
     problem = file_problem(data, filename)
     assert (problem.line, problem.column) == (None, None)
     assert fragment in str(problem)
+
+
+NUL_MESSAGE = "The cell holds a NUL character"
+
+
+@pytest.mark.parametrize(
+    ("text", "encoding", "line", "column"),
+    [
+        ("indicator,year,value\nCOD,2021,5\nCOD,2022,6\x00\n", "utf-8", 3, "value"),
+        ("indicator,year,value\nCOD\x00,2021,5\nCOD,2022,6\n", "utf-8", 2, "indicator"),
+        ("指标,年份,数值,备注\nCOD,2021,5,\nCOD,2022,6,说\x00明\n", "gbk", 3, "note"),
+        ("indicator\tyear\tvalue\nCOD\t2021\t5\x00\nCOD\t2022\t6\n", "utf-16", 2, "value"),
+        # A quoted cell holding a line break stays one record (line 2), as in Excel: the NUL is on line 3.
+        ('indicator,year,value,note\nCOD,2021,5,"two\nlines"\nCOD,2022,\x006,\n', "utf-8", 3, "value"),
+    ],
+)
+def test_a_nul_in_a_text_file_is_named_by_its_line_and_column(text, encoding, line, column):
+    rows, problems = parse(text.encode(encoding))
+    assert [(p.line, p.column) for p in problems] == [(line, column)]
+    assert problems[0].message.startswith(NUL_MESSAGE)
+    assert len(rows) == 1 and rows[0].line != line  # the other row is good
+
+
+def test_a_nul_in_the_header_row_names_its_column():
+    problem = file_problem(b"indicator,ye\x00ar,value\nCOD,2021,5\n")
+    assert str(problem).startswith("The header row (line 1) holds a NUL character in column B")
+
+
+def test_binaries_keep_the_file_level_message():
+    assert file_problem(EXE).message.startswith("The file is neither a CSV file nor an Excel")
+    assert "cannot be opened" in file_problem(b"PK\x03\x04\x00\x00\x00" + bytes(50), "figures.csv").message
 
 
 @pytest.mark.parametrize(
