@@ -358,7 +358,9 @@ def parse_figures(
     def column(name):
         return [_text(cell) for cell in frame[name].tolist()] if name in frame.columns else [""] * size
 
-    cells = zip(frame.index.tolist(), *(column(name) for name in COLUMNS), strict=True)
+    columns = [column(name) for name in COLUMNS]
+    nul_anywhere = any("\x00" in "".join(texts) for texts in columns)  # once per file, not once per row
+    cells = zip(frame.index.tolist(), *columns, strict=True)
     rows, problems = [], []
     seen = {}  # (indicator, region, year, measure, stage) -> line of its first row
     for line, indicator_text, region_text, year_text, value_text, measure_text, stage_text, note in cells:
@@ -374,7 +376,7 @@ def parse_figures(
             refused = {name for name, text in zip(FORMULA_COLUMNS, texts, strict=True) if text.startswith("=")}
             for name in sorted(refused, key=COLUMNS.index):
                 problem(name, kinds.gettext_noop("Formulas are not accepted; enter the value."))
-        if "\x00" in "".join(texts) or "\x00" in note:
+        if nul_anywhere and ("\x00" in "".join(texts) or "\x00" in note):
             refused |= _nul_columns((*texts, note), refused, problem)
 
         spec = None
@@ -519,15 +521,24 @@ def _whole_number(text):
     return int(number)
 
 
-def _percent_measure(spec, measure):
-    if measure in (kinds.PERCENT_COMPLETE, kinds.CHANGE_RATE):
-        return True
-    return measure == kinds.LEVEL and spec.unit in kinds.PERCENT_UNITS
+class BadValue(ValueError):
+    """Why a text is not a figure's value: an English template (kinds.gettext_noop) and its placeholders."""
+
+    def __init__(self, message, **params):
+        super().__init__(message % params if params else message)
+        self.message, self.params = message, params
 
 
-def _value(text, spec, measure, problem):
-    """The row's value, or None after reporting why it cannot be used."""
-    text = _normalise_number(text)
+def read_value(text):
+    """(value, percent) of a figure's value as typed in the entry form or held by an upload's cell: the one rule
+    both follow. Raises BadValue.
+
+    Accepted: full-width digits and signs, spaces, thousands separators in groups of three (1,234,567.8), a
+    leading sign, an exponent (1e-06, as spreadsheets write small numbers), a trailing percent sign (`percent`
+    says so: only a percentage measure takes it, see check_percent). Refused: a decimal comma ("1,5"),
+    underscores ("1_000", which Python's Decimal would read), infinities and NaN, other scripts' digits. -0 is 0.
+    """
+    text = _normalise_number(text.strip())
     percent = text.endswith("%")
     if percent:
         text = text[:-1]
@@ -535,26 +546,40 @@ def _value(text, spec, measure, problem):
         text = text.replace(",", "")
     value = _decimal(text)
     if value is None:
-        problem("value", kinds.gettext_noop("The value must be a number."))
-        return None
-    if abs(value) >= VALUE_LIMIT:
-        problem("value", kinds.gettext_noop("The value is too large."))
-        return None
+        raise BadValue(kinds.gettext_noop("The value must be a number."))
+    # By the exponent, not abs(value) >= VALUE_LIMIT: abs() of 1e9999999 overflows the decimal context.
+    if not value.is_zero() and value.adjusted() >= VALUE_LIMIT.adjusted():
+        raise BadValue(kinds.gettext_noop("The value is too large."))
     if value != value.quantize(Decimal(1).scaleb(-VALUE_DECIMAL_PLACES)):
-        problem(
-            "value",
-            kinds.gettext_noop("The value may have at most %(places)s decimal places."),
-            {"places": VALUE_DECIMAL_PLACES},
+        raise BadValue(
+            kinds.gettext_noop("The value may have at most %(places)s decimal places."), places=VALUE_DECIMAL_PLACES
         )
-        return None
-    if spec is None or measure is None:
-        return value
-    if percent and not _percent_measure(spec, measure):
-        problem(
-            "value",
+    if "e" in text or "E" in text:  # 1E+3, from "1e3": stored and shown as 1000
+        value = value.quantize(Decimal(1)) if value == value.to_integral_value() else value
+    return (value if value else value.copy_abs()), percent  # no "-0" anywhere downstream
+
+
+def check_percent(percent, *, unit, measure):
+    """Raises BadValue when a value typed as a percentage is for a measure that is not one."""
+    is_percent = measure in (kinds.PERCENT_COMPLETE, kinds.CHANGE_RATE) or (
+        measure == kinds.LEVEL and unit in kinds.PERCENT_UNITS
+    )
+    if percent and not is_percent:
+        raise BadValue(
             kinds.gettext_noop("A percentage is not accepted for this measure; enter the value in %(unit)s."),
-            {"unit": spec.unit},
+            unit=unit,
         )
+
+
+def _value(text, spec, measure, problem):
+    """The row's value, or None after reporting why it cannot be used."""
+    try:
+        value, percent = read_value(text)
+        if spec is None or measure is None:
+            return value
+        check_percent(percent, unit=spec.unit, measure=measure)
+    except BadValue as bad:
+        problem("value", bad.message, bad.params)
         return None
     message = kinds.value_problem(
         kind=spec.kind, unit=spec.unit, measure=measure, value=value, components=spec.components

@@ -1,17 +1,36 @@
-"""Forms of the entry, upload, review and unlock pages. Values are checked by kinds.value_problem, the
-same rule the import applies."""
+"""Forms of the entry, upload, review and unlock pages. Values are read by parsing.read_value and checked by
+kinds.value_problem, the rules the import applies."""
 
 from django import forms
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from departments.models import Department, Region
-from indicators import kinds
+from indicators import kinds, parsing
 from indicators.entry import MAX_UPLOAD_BYTES
 from indicators.models import Figure, Result, Task
 from reporting import params
 
 MEASURE_LABELS = dict(Figure.Measure.choices)
+
+
+class ValueField(forms.Field):
+    """A figure's value, read as the upload reads it (parsing.read_value): 1,234.5 and full-width digits pass,
+    1_000 and 1,5 do not, -0 is 0. A percent sign only for a percentage measure."""
+
+    def __init__(self, *, unit, measure, **kwargs):
+        super().__init__(**kwargs)
+        self.unit, self.measure = unit, measure
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            number, percent = parsing.read_value(str(value))
+            parsing.check_percent(percent, unit=self.unit, measure=self.measure)
+        except parsing.BadValue as bad:
+            raise forms.ValidationError(gettext(bad.message), code="invalid", params=bad.params or None) from None
+        return number
 
 
 class FigureEntryForm(forms.Form):
@@ -31,8 +50,8 @@ class FigureEntryForm(forms.Form):
         self.indicator = indicator
         self.measures = kinds.measures(indicator.kind, components=indicator.energy_components)
         for measure in self.measures:
-            self.fields[measure] = forms.DecimalField(
-                label=MEASURE_LABELS[measure], required=False, max_digits=20, decimal_places=6
+            self.fields[measure] = ValueField(
+                label=MEASURE_LABELS[measure], required=False, unit=indicator.unit, measure=measure
             )
         self.order_fields(["stage", *self.measures, "note"])
 

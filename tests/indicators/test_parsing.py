@@ -263,6 +263,8 @@ def test_too_many_rows_in_a_workbook(monkeypatch):
         ("COD,,2021,NaN,,,", "value", "The value must be a number."),
         ('COD,,2021,"1,5",,,', "value", "The value must be a number."),  # a decimal comma, not thousands
         ("COD,,2021,1e400,,,", "value", "The value is too large."),
+        ("COD,,2021,1e9999999,,,", "value", "The value is too large."),
+        ("COD,,2021,1_000,,,", "value", "The value must be a number."),
         ("COD,,2021,0.1234567,,,", "value", "The value may have at most 6 decimal places."),
         ("COD,,2021,-1,,,", "value", "A yearly amount cannot be negative."),
         ("COD,,2021,5%,,,", "value", "A percentage is not accepted for this measure; enter the value in 吨."),

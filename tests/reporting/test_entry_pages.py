@@ -1,9 +1,16 @@
 """The entry grid and the entry form: they work, refuse bad input without saving, and stay cheap."""
 
+import csv
+import io
+from decimal import Decimal
+
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators.models import Figure
+from indicators import parsing, selectors
+from indicators.models import Figure, Indicator
+from reporting.forms import FigureEntryForm
 
 GRID = reverse("reporting:entry")
 
@@ -56,9 +63,11 @@ def test_form_saves_a_draft_and_submits(client, clerk):
     [
         ({"level": "150"}, "百分比必须在0到100之间"),  # STEEL_ULE is a share in %
         ({"level": "-1"}, "百分比必须在0到100之间"),
-        ({"level": "abc"}, "输入一个数字"),
+        ({"level": "abc"}, "数值必须是数字"),
+        ({"level": "1_000"}, "数值必须是数字"),
         ({"level": ""}, "请至少填写一个数值"),
-        ({"level": "1" * 21}, "确认总共不超过 20 个数字"),
+        ({"level": "1" * 21}, "数值过大"),
+        ({"level": "0.1234567"}, "数值最多保留6位小数"),
     ],
 )
 def test_form_refuses_bad_values_and_keeps_them(client, clerk, data, fragment):
@@ -118,3 +127,89 @@ def test_preliminary_and_final_are_separate_figures(client, clerk):
     assert sorted(Figure.objects.values_list("stage", "value")) == [("final", 46), ("preliminary", 45)]
     page = client.get(form_url() + "?stage=preliminary").content.decode()
     assert 'value="45' in page
+
+
+# One rule for numbers, in the form and in the upload
+
+# The text typed, and the value both read, as str() writes it (None: both refuse).
+NUMBERS = [
+    ("1,234.5", "1234.5"),
+    ("1,234,567.8", "1234567.8"),
+    ("１，２３４．５", "1234.5"),  # full-width, as a Chinese input method types it
+    ("1 234", "1234"),
+    (" 12.5 ", "12.5"),
+    ("+5", "5"),
+    ("\u22122.9", "-2.9"),  # the minus sign
+    ("－2.9", "-2.9"),  # the full-width hyphen-minus
+    ("-0", "0"),
+    ("-0.00", "0.00"),
+    ("1e3", "1000"),
+    ("-2.9%", "-2.9"),  # a change rate is a percentage
+    ("-2.9％", "-2.9"),
+    ("1.50000000", "1.50000000"),
+    ("1_000", None),
+    ("1,5", None),  # a decimal comma, not thousands
+    ("1,23,456", None),
+    ("12,34.5", None),
+    ("1,234,5678", None),
+    ("1,,234", None),
+    ("inf", None),
+    ("-Infinity", None),
+    ("nan", None),
+    ("sNaN", None),
+    ("0x10", None),
+    ("1.2.3", None),
+    ("--5", None),
+    ("5-", None),
+    ("٣", None),  # an Arabic-Indic digit: Python's Decimal reads it, nobody here types it
+    ("1" * 15, None),  # too large
+    ("1e9999999", None),
+    ("0.1234567", None),  # too many decimal places
+    ("abc", None),
+]
+
+
+def form_reads(indicator, measure, text):
+    form = FigureEntryForm({"stage": "final", measure: text}, indicator=indicator)
+    return form.cleaned_data[measure] if form.is_valid() else None
+
+
+def upload_reads(indicator, measure, text, plan):
+    buffer = io.StringIO()
+    csv.writer(buffer).writerows([["indicator", "year", "measure", "value"], [indicator.code, 2021, measure, text]])
+    frame = parsing.read_table(buffer.getvalue().encode(), "figures.csv")
+    specs = selectors.indicator_specs([indicator], plan=plan)
+    rows, _problems = parsing.parse_figures(frame, indicators=specs, regions={})
+    return rows[0].value if rows else None
+
+
+@pytest.mark.parametrize(("text", "expected"), NUMBERS)
+def test_the_form_and_the_upload_read_numbers_by_one_rule(plan, text, expected):
+    indicator = Indicator.objects.get(code="EI_GDP")
+    form_value = form_reads(indicator, "change_rate", text)
+    upload_value = upload_reads(indicator, "change_rate", text, plan)
+    # The same value, written the same: "0", never "-0"; "1000", never "1E+3".
+    assert (str(form_value), str(upload_value)) == (str(expected), str(expected))
+
+
+def test_minus_zero_is_saved_and_shown_as_zero_from_the_form_and_the_upload(client, clerk):
+    client.force_login(clerk)
+    response = client.post(form_url(), {"stage": "final", "level": "-0", "note": "", "save": ""})
+    assert response.status_code == 302
+    assert not Figure.objects.get().value.is_signed()
+    assert 'name="level" id="id_level" value="0"' in client.get(form_url()).content.decode()
+
+    file = SimpleUploadedFile("figures.csv", b"indicator,year,value\nSTEEL_ULE,2022,-0\n")
+    preview = client.get(client.post(reverse("reporting:upload"), {"file": file})["Location"]).content.decode()
+    assert '<td class="text-end fw-semibold">0</td>' in preview
+    assert "-0<" not in preview
+
+
+def test_a_percentage_is_refused_where_the_upload_refuses_it(client, clerk):
+    client.force_login(clerk)
+    response = client.post(form_url("COD"), {"stage": "final", "amount": "5%", "note": "", "save": ""})
+    assert response.status_code == 200
+    assert "该口径不接受百分数；请以吨为单位填写" in response.content.decode()
+    assert not Figure.objects.exists()
+    client.post(form_url(), {"stage": "final", "level": "91.5%", "note": "", "save": ""})  # STEEL_ULE is in %
+    assert Figure.objects.get().value == Decimal("91.5")
