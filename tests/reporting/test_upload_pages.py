@@ -157,3 +157,23 @@ def test_a_long_file_is_summarised_replacements_first(client, clerk, plan, monke
     assert "显示 6 行中的 3 行" in page
     body = page[page.index("<tbody>") :]
     assert body.index("替换当前数值") < body.index("新增")  # the replacement comes first
+
+
+def test_a_workbook_whose_second_row_is_row_100000000_is_refused_at_once_and_nothing_is_kept(client, clerk, plan):
+    # Issue 11: this 1.6 KB workbook (4.7 KB as the attacker's Excel saved it) kept a worker busy for 25 s.
+    from django.utils import translation
+    from django.utils.html import escape
+
+    from bench.badfiles import sparse_row_100000000
+    from indicators import xlsx
+    from reporting.templatetags.reporting import problem_text
+
+    client.force_login(clerk)
+    response = send(client, sparse_row_100000000(), "figures.xlsx")
+    assert response.status_code == 400
+    problem = parsing.Problem(None, None, xlsx.ROW_TOO_FAR, {"row": 100_000_000, "limit": parsing.MAX_ROWS})
+    with translation.override("zh-hans"):
+        assert escape(problem_text(problem)) in response.content.decode()
+    assert not Figure.objects.exists()
+    upload = Upload.objects.get()  # who uploaded what is kept, the bytes are not
+    assert (upload.status, bytes(upload.data), upload.rows) == ("rejected", b"", [])
