@@ -5,6 +5,7 @@ from decimal import Decimal
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from departments.models import Region
 from indicators import services
@@ -172,6 +173,15 @@ def test_export_progress_prints_the_contract(cod, capsys):
     assert first["required_per_year"] == pytest.approx((3472 - 700) / 4)
     assert first["explanation"]["rule"] == "on_schedule"
     assert exported[1]["status"] == "grey"
+
+
+def test_export_progress_writes_the_sites_language_whatever_the_caller_activated(cod, capsys):
+    approved(cod, 2021, 700)
+    services.progress_recompute(indicator_ids=[cod.pk])
+    with translation.override("en"):
+        call_command("export_progress", indicator="COD")
+    text = json.loads(capsys.readouterr().out)[0]["explanation"]["text"]
+    assert "进度" in text or "完成" in text, text
 
 
 def test_recompute_command(cod, capsys):

@@ -1,6 +1,8 @@
 import json
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils import translation
 
 from indicators.models import Indicator
 from indicators.selectors import progress_export
@@ -15,4 +17,8 @@ class Command(BaseCommand):
     def handle(self, *args, indicator=None, **options):
         if indicator and not Indicator.objects.filter(code=indicator).exists():
             raise CommandError(f"Unknown indicator {indicator}. `manage.py export_plan` lists the codes.")
-        self.stdout.write(json.dumps(progress_export(indicator_code=indicator), ensure_ascii=False, indent=2))
+        # The explanations are written in the site's language, whatever the caller activated: the same data
+        # gives the same bytes (the backup test compares two exports).
+        with translation.override(settings.LANGUAGE_CODE):
+            exported = progress_export(indicator_code=indicator)
+        self.stdout.write(json.dumps(exported, ensure_ascii=False, indent=2))
