@@ -229,3 +229,20 @@ def test_the_schema_lists_the_kinds_the_code_knows():
     assert items["indicators"]["kind"]["enum"] == list(kinds.MEASURES_BY_KIND)
     assert items["departments"]["kind"]["enum"] == list(Department.Kind.values)
     assert items["regions"]["kind"]["enum"] == list(Region.Kind.values)
+
+
+DOCS = (SCHEMA_PATH.parent.parent / "docs" / "catalogue.md").read_text(encoding="utf-8")
+
+
+def test_the_documented_example_passes():
+    example = DOCS.split("```toml\n", 1)[1].split("```", 1)[0]
+    assert check(example) == []
+
+
+def test_the_documentation_names_every_field_and_kind():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    tables = {"plan": schema["properties"]["plan"]} | {
+        name: schema["properties"][name]["items"] for name in ("departments", "regions", "tasks", "indicators")
+    }
+    names = {field for table in tables.values() for field in table["properties"]} | set(kinds.MEASURES_BY_KIND)
+    assert {name for name in names if f"`{name}`" not in DOCS} == set()
