@@ -6,7 +6,8 @@ from departments import roles
 from departments.models import Department, Region
 from departments.services import roles_ensure
 from indicators.catalogue import read_catalogue
-from indicators.services import plan_load
+from indicators.models import Plan
+from indicators.services import plan_load, plan_transition
 from tests.factories import UserFactory
 
 
@@ -17,8 +18,9 @@ def catalogue():
 
 @pytest.fixture
 def plan(db, catalogue):
-    """The plan as published, loaded the way `manage.py load_plan` loads it."""
-    return plan_load(catalogue=catalogue)
+    """The plan as published, loaded the way `manage.py load_plan` loads it, and activated."""
+    plan = plan_load(catalogue=catalogue)
+    return plan_transition(plan=plan, to=Plan.Status.ACTIVE, reason="Adopted; in use.", user=None)
 
 
 @pytest.fixture

@@ -1,15 +1,44 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from .models import Figure, Indicator, Plan, Reminder, Result, Task, TaskResponsibility, Upload
-from .services import figures_changed
+from . import permissions
+from .models import Figure, Indicator, Plan, PlanEvent, Reminder, Result, Task, TaskResponsibility, Upload
+from .services import TransitionRefused, figures_changed, plan_transition
+
+
+class PlanEventInline(admin.TabularInline):
+    """The plan's moves from one state to the next: a record, never edited."""
+
+    model = PlanEvent
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "from_status", "to_status", "reason", "user"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class TransitionForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}), max_length=2000)
 
 
 @admin.register(Plan)
 class PlanAdmin(admin.ModelAdmin):
     list_display = [
         "name",
+        "slug",
+        "status",
         "document_number",
         "baseline_year",
         "target_year",
@@ -18,6 +47,46 @@ class PlanAdmin(admin.ModelAdmin):
         "report_due_month",
         "report_due_day",
     ]
+
+    readonly_fields = ["status", "change_status"]
+    inlines = [PlanEventInline]
+
+    @admin.display(description=_("Change status"))
+    def change_status(self, plan):
+        target = plan.next_status() if plan.pk else None
+        if target is None:
+            return "—"
+        url = reverse("admin:indicators_plan_transition", args=[plan.pk])
+        return format_html('<a class="button" href="{}">{}</a>', url, Plan.Status(target).label)
+
+    def get_urls(self):
+        transition = self.admin_site.admin_view(self.transition_view)
+        return [path("<int:pk>/transition/", transition, name="indicators_plan_transition"), *super().get_urls()]
+
+    def transition_view(self, request, pk):
+        """Moves the plan to its next state with a reason; administrators only (permissions.can_unlock)."""
+        plan = get_object_or_404(Plan, pk=pk)
+        target = plan.next_status()
+        if not permissions.can_unlock(request.user) or target is None:
+            raise PermissionDenied
+        form = TransitionForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                plan_transition(plan=plan, to=target, reason=form.cleaned_data["reason"], user=request.user)
+            except TransitionRefused as refused:  # another administrator moved it meanwhile
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, gettext("The plan is now %(status)s.") % {"status": target.label})
+                return redirect("admin:indicators_plan_change", plan.pk)
+        context = self.admin_site.each_context(request) | {
+            "title": gettext("Change the plan's status"),
+            "plan": plan,
+            "target": target.label,
+            "form": form,
+            "opts": self.model._meta,
+        }
+        status = 400 if form.errors else 200
+        return TemplateResponse(request, "admin/indicators/plan/transition.html", context, status=status)
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

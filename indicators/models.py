@@ -20,8 +20,30 @@ from . import kinds, plausibility, progress, schedule
 from .formatting import number
 
 
+class PlanQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=Plan.Status.ACTIVE)
+
+    def current(self):
+        """The plan pages and jobs use until they name one: the latest active plan (None if none is active)."""
+        return self.active().order_by("-baseline_year", "-adopted_on", "-pk").first()
+
+
 class Plan(BilingualName, models.Model):
+    class Status(models.TextChoices):
+        # draft: loaded, seen by administrators only; active: entered, reminded and shown; closed: its final
+        # assessment is published, read-only. An administrator moves it forward (services.plan_transition).
+        DRAFT = "draft", _("Draft")
+        ACTIVE = "active", _("Active")
+        CLOSED = "closed", _("Closed")
+
     name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(
+        _("short name"), max_length=50, unique=True, help_text=_("Names the plan in addresses and commands.")
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # An illustrative catalogue (not an official document): every page of it says so.
+    fictional = models.BooleanField(_("illustrative, not an official plan"), default=False)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
     document_number = models.CharField(_("document number"), max_length=50, unique=True)
     adopted_on = models.DateField(_("adopted on"))
@@ -63,6 +85,8 @@ class Plan(BilingualName, models.Model):
         help_text=_("A final figure further than this share from its preliminary figure is flagged."),
     )
 
+    objects = PlanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
@@ -84,6 +108,33 @@ class Plan(BilingualName, models.Model):
     def report_deadline(self, year):
         """The day the figures for `year` are due."""
         return schedule.report_deadline(year, self.report_due_month, self.report_due_day)
+
+    def next_status(self):
+        """The state an administrator may move the plan to, or None: plans only move forward."""
+        order = list(self.Status)
+        index = order.index(self.status)
+        return order[index + 1] if index + 1 < len(order) else None
+
+
+class PlanEvent(models.Model):
+    """A move of a plan from one state to the next: who, when, and why (kept for the assessment's record)."""
+
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="events")
+    from_status = models.CharField(_("from"), max_length=10, choices=Plan.Status.choices)
+    to_status = models.CharField(_("to"), max_length=10, choices=Plan.Status.choices)
+    reason = models.TextField(_("reason"))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("plan status change")
+        verbose_name_plural = _("plan status changes")
+        ordering = ["plan", "at", "pk"]
+
+    def __str__(self):
+        return f"{self.plan.slug}: {self.from_status} → {self.to_status}"
 
 
 class TaskQuerySet(models.QuerySet):

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from departments import roles
 from departments.models import Department, Region
 
-from .models import Figure, Indicator
+from .models import Figure, Indicator, Plan
 
 # When a user is in several role groups by mistake, the most powerful one counts.
 PRECEDENCE = (roles.ADMINISTRATOR, roles.REVIEWER, roles.HEAD, roles.CLERK, roles.LEADER)
@@ -74,9 +74,11 @@ class EntryScope:
 def enterable_indicators(user):
     if not can_enter_any(user):
         return Indicator.objects.none()
+    # Figures are entered for active plans only: a draft is not in use yet, a closed plan is read-only.
+    active = Indicator.objects.filter(task__plan__status=Plan.Status.ACTIVE)
     if user.department_id:
-        return Indicator.objects.filter(task__in=user.department.tasks.values("pk"))
-    return Indicator.objects.filter(by_region=True)
+        return active.filter(task__in=user.department.tasks.values("pk"))
+    return active.filter(by_region=True)
 
 
 def entry_scope(user):

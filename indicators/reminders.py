@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 def reminders_send(*, now):
     """Sends what is due on `now`'s day; returns the number of e-mails sent."""
-    plan = Plan.objects.first()
+    plan = Plan.objects.current()
     if plan is None:
         return 0
     with translation.override(settings.LANGUAGE_CODE):

@@ -68,7 +68,7 @@ def _indicator(indicator, task):
 
 def plan_overview():
     """Everything the first overview page shows: the plan and its tasks with indicators and leads."""
-    plan = Plan.objects.first()
+    plan = Plan.objects.current()
     tasks = list(Task.objects.filter(plan=plan).for_overview()) if plan else []
     return {
         "plan": plan,
@@ -207,9 +207,8 @@ def _cells(figures):
     return cells
 
 
-def entry_grid(*, user, today):
+def entry_grid(*, user, plan, today):
     """A user's indicators x years with the state of each, and what needs their action: 3 queries."""
-    plan = Plan.objects.get()
     scope_region = None if user.department_id else user.region_id
     indicators = list(
         permissions.enterable_indicators(user).select_related("task").order_by("task__position", "position")
@@ -370,11 +369,10 @@ def indicator_figures(*, indicator):
 HISTORY_SHOWN = 300
 
 
-def template_rows(*, user, today):
+def template_rows(*, user, plan, today):
     """The rows of a user's XLSX template: each indicator and due year they may report, with the value
     already entered (final stage, the indicator's default measure) so they see what is there."""
     scope_region = None if user.department_id else user.region
-    plan = Plan.objects.get()
     last = schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
     indicators = list(permissions.enterable_indicators(user).order_by("task__position", "position"))
     existing = {

@@ -21,7 +21,7 @@ from departments.services import roles_ensure, user_upsert
 
 from . import kinds, parsing, pgcopy, plausibility, progress, selectors
 from .demo import demo_rows
-from .models import Figure, Indicator, PendingRecompute, Plan, RecomputeRun, Result, Task, TaskResponsibility
+from .models import Figure, Indicator, PendingRecompute, Plan, PlanEvent, RecomputeRun, Result, Task, TaskResponsibility
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +35,11 @@ def plan_load(*, catalogue):
     _upsert_units(Region, catalogue["regions"])
 
     data = catalogue["plan"]
+    # A plan is loaded as a draft (only administrators see it) and keeps its state when loaded again.
     plan, _ = Plan.objects.update_or_create(
         document_number=data["document_number"],
-        defaults={key: data[key] for key in ("name", "name_en", "adopted_on", "baseline_year", "target_year")},
+        defaults={key: data[key] for key in ("name", "name_en", "adopted_on", "baseline_year", "target_year")}
+        | {"slug": data.get("slug") or _free_slug(data), "fictional": data.get("fictional", False)},
     )
 
     tasks = {}
@@ -74,9 +76,45 @@ def plan_load(*, catalogue):
         }
         if item["baseline_value"] is not None:
             fields["baseline_value"] = item["baseline_value"]
-        Indicator.objects.update_or_create(
+        # Keyed on the plan and the code: loading a plan never moves another plan's indicators.
+        Indicator.objects.filter(task__plan=plan).update_or_create(
             code=item["code"], defaults=fields | {"task": tasks[item["task"]], "position": position}
         )
+    return plan
+
+
+def _free_slug(data):
+    """A short name for a catalogue that gives none: its baseline and target years, made unique."""
+    base = f"plan-{data['baseline_year']}-{data['target_year']}"
+    existing = Plan.objects.filter(document_number=data["document_number"]).values_list("slug", flat=True).first()
+    if existing:
+        return existing
+    taken = set(Plan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class TransitionRefused(Exception):
+    """The plan cannot move to that state (plans move forward only), or no reason was given."""
+
+
+@transaction.atomic
+def plan_transition(*, plan, to, reason, user):
+    """Moves a plan to its next state (draft → active → closed), keeping who, when and why."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)  # two administrators at once: one moves it
+    if not reason.strip():
+        raise TransitionRefused(gettext("Give the reason for the change."))
+    if to != plan.next_status():
+        raise TransitionRefused(
+            gettext("The plan is %(status)s; it cannot become %(to)s.")
+            % {"status": plan.get_status_display(), "to": Plan.Status(to).label}
+        )
+    PlanEvent.objects.create(plan=plan, from_status=plan.status, to_status=to, reason=reason.strip(), user=user)
+    plan.status = to
+    plan.save(update_fields=["status"])
     return plan
 
 
@@ -288,7 +326,7 @@ def figures_read(*, data, filename, skip_blank=False):
 
 def figures_indicators(*, plan=None):
     """The plan's indicators by code, with the task and plan that figures_plan reads."""
-    plan = plan or Plan.objects.get()
+    plan = plan or Plan.objects.current()
     return {i.code: i for i in Indicator.objects.filter(task__plan=plan).select_related("task__plan")}
 
 
@@ -307,7 +345,7 @@ def figures_parse(*, data, filename, skip_blank=False, seconds=None):
         frame = frame[frame["value"].str.strip() != ""]
         if frame.empty:
             raise ImportRejected([parsing.Problem(line=None, column="value", message=NO_VALUES)])
-    plan = Plan.objects.get()
+    plan = Plan.objects.current()
     indicators = figures_indicators(plan=plan)
     rows, problems = parsing.parse_figures(
         frame, indicators=selectors.indicator_specs(indicators.values(), plan=plan), regions=selectors.region_names()

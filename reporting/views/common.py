@@ -8,12 +8,18 @@ from indicators.models import Plan
 from reporting import params, selectors
 
 
+def current_plan():
+    """The latest active plan, or 404 when none is active yet (a loaded plan is a draft until activated)."""
+    plan = Plan.objects.current()
+    if plan is None:
+        raise Http404(_("No plan is active yet."))
+    return plan
+
+
 def plan_year(request):
     """(plan, year, freshness, error): the year from ?year= when it is one the plan assesses, else the
     latest year with results and an error to show (a page is never silently about another year)."""
-    plan = Plan.objects.first()
-    if plan is None:
-        raise Http404(_("No plan is loaded yet."))
+    plan = current_plan()
     fresh = selectors.freshness(now=timezone.now())
     year, refused = asked_year(request, selectors.assessed_years(plan))
     if year is not None:

@@ -3,15 +3,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import permissions, schedule, selectors
-from indicators.models import Plan
 from reporting.access import allowed
-from reporting.views.common import asked_year
+from reporting.views.common import asked_year, current_plan
 
 
 @allowed(permissions.can_read)
 def completeness(request):
     """Per department and region: figures due, submitted, approved and late for a year."""
-    plan, today = Plan.objects.get(), timezone.localdate()
+    plan, today = current_plan(), timezone.localdate()
     years = range(plan.baseline_year, plan.target_year + 1)
     year, refused = asked_year(request, years)
     year = year or schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)

@@ -10,12 +10,13 @@ from indicators import entry, permissions, plausibility, selectors
 from indicators.models import Indicator
 from reporting.access import allowed
 from reporting.forms import FigureEntryForm
+from reporting.views.common import current_plan
 
 
 @allowed(permissions.can_enter_any)
 def entry_grid(request):
     """A clerk's or head's indicators x years: what is missing, drafts, returned items."""
-    context = selectors.entry_grid(user=request.user, today=timezone.localdate())
+    context = selectors.entry_grid(user=request.user, plan=current_plan(), today=timezone.localdate())
     return render(request, "reporting/entry_grid.html", context)
 
 

@@ -34,7 +34,7 @@ def landing(request):
 
 def _filters(request):
     """The plan, the validated filter form, the year and the freshness of the results."""
-    plan = Plan.objects.first()
+    plan = Plan.objects.current()
     if plan is None:
         return None, None, None, None
     fresh = selectors.freshness(now=timezone.now())

@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from departments.roles import LABELS
 from indicators.models import Figure, Plan
-from indicators.services import DEMO_PASSWORD, demo_load
+from indicators.services import DEMO_PASSWORD, demo_load, plan_transition
 
 
 class Command(BaseCommand):
@@ -23,9 +23,11 @@ class Command(BaseCommand):
                 "DEBUG is off: this looks like production. load_demo creates accounts with a published "
                 "password; pass --allow-production if this really is a demo machine."
             )
-        plan = Plan.objects.first()
+        plan = Plan.objects.order_by("pk").first()
         if plan is None:
             raise CommandError("No plan is loaded. Run `manage.py load_plan` first.")
+        if plan.status == Plan.Status.DRAFT:  # the demo shows the plan in use
+            plan_transition(plan=plan, to=Plan.Status.ACTIVE, reason="Demo data loaded.", user=None)
         users = demo_load(plan=plan)
         count = Figure.objects.filter(indicator__task__plan=plan).count()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {count} figures (illustrative, not official)."))
