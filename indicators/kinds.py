@@ -1,5 +1,11 @@
-"""Which measures fit which kind of indicator. Plain Python: the import parser, the forms and the
-progress engine share it without Django."""
+"""The kinds of indicator and which measures fit them. Plain Python: the import parser, the forms and
+the progress engine share it without Django.
+
+Every kind is one `Kind` entry in `KINDS`: what it measures, how progress engine and pages treat it,
+and its words. Adding a kind is one entry here (and, for new arithmetic, its engine in progress.py)."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 RELATIVE_REDUCTION = "relative_reduction"
 CUMULATIVE_TOTAL = "cumulative_total"
@@ -21,15 +27,6 @@ GDP = "gdp"
 RENEWABLE = "renewable_new"
 COMPONENT_MEASURES = (ENERGY_TOTAL, FEEDSTOCK, GDP, RENEWABLE)
 
-# The first measure of each kind is its default (used when an import file leaves `measure` empty).
-MEASURES_BY_KIND = {
-    RELATIVE_REDUCTION: (LEVEL, CHANGE_RATE),
-    CUMULATIVE_TOTAL: (AMOUNT,),
-    AT_LEAST: (LEVEL,),
-    AT_MOST: (LEVEL,),
-    POINT_REDUCTION: (LEVEL,),
-    MILESTONE: (PERCENT_COMPLETE,),
-}
 ALL_MEASURES = (LEVEL, CHANGE_RATE, AMOUNT, PERCENT_COMPLETE, *COMPONENT_MEASURES)
 
 # A final figure supersedes the preliminary one for the same year.
@@ -45,14 +42,135 @@ def gettext_noop(message):
     return message
 
 
-def default_measure(kind):
-    return MEASURES_BY_KIND[kind][0]
+@dataclass(frozen=True)
+class Kind:
+    """One kind of indicator. Sentences are English msgids (gettext_noop) with %(name)s placeholders:
+    progress and required take value, amount (value with unit) and year (the baseline year); the axis
+    takes year and unit; the target takes value, unit and year (the target year)."""
+
+    code: str
+    label: str
+    measures: tuple  # the first is the default, used when an import file leaves `measure` empty
+    engine: str  # the key of the function in progress.ENGINES that judges it
+    # False when progress is counted from zero, so no baseline figure is needed.
+    needs_baseline_value: bool = True
+    # A year's figure is that year's amount and progress their sum; the plan sets the amount for the
+    # whole city only, so the regions' amounts add up to it and a region is not judged against it.
+    cumulative: bool = False
+    takes_components: bool = False  # may be computed from the energy components (plan 四(一))
+    constant_rate_path: bool = False  # the expected path falls at a constant yearly rate, not linearly
+    # Judged as a level going from the baseline towards the target, upward (at least) or not (at most).
+    level_target: bool = False
+    upward: bool = True
+    progress_sentence: str | None = None  # None: the level with its unit
+    required_sentence: str | None = None  # None: the level's change each year, higher or lower
+    axis_label: str | None = None  # None: the indicator's name and unit
+    target_sentence: str | None = None  # None: the bound (≥, >, ≤, <) and the target value
 
 
-def measures(kind, *, components=False):
+KINDS = {
+    k.code: k
+    for k in (
+        Kind(
+            code=RELATIVE_REDUCTION,
+            label=gettext_noop("Relative reduction against the baseline"),
+            measures=(LEVEL, CHANGE_RATE),
+            engine="relative_reduction",
+            takes_components=True,
+            constant_rate_path=True,
+            progress_sentence=gettext_noop("%(value)s%% below %(year)s"),
+            required_sentence=gettext_noop("%(value)s%% lower each year"),
+            axis_label=gettext_noop("Reduction since %(year)s (%%)"),
+            target_sentence=gettext_noop("%(value)s%% below %(year)s"),
+        ),
+        Kind(
+            code=CUMULATIVE_TOTAL,
+            label=gettext_noop("Cumulative total over the period"),
+            measures=(AMOUNT,),
+            engine="cumulative_total",
+            needs_baseline_value=False,
+            cumulative=True,
+            progress_sentence=gettext_noop("%(amount)s so far"),
+            required_sentence=gettext_noop("%(amount)s each year"),
+            axis_label=gettext_noop("Cumulative since %(year)s (%(unit)s)"),
+            target_sentence=gettext_noop("%(value)s %(unit)s in total"),
+        ),
+        Kind(
+            code=AT_LEAST,
+            label=gettext_noop("Level of at least"),
+            measures=(LEVEL,),
+            engine="level",
+            level_target=True,
+        ),
+        Kind(
+            code=AT_MOST,
+            label=gettext_noop("Level of at most"),
+            measures=(LEVEL,),
+            engine="level",
+            level_target=True,
+            upward=False,
+        ),
+        Kind(
+            code=POINT_REDUCTION,
+            label=gettext_noop("Reduction in percentage points"),
+            measures=(LEVEL,),
+            engine="point_reduction",
+            progress_sentence=gettext_noop("%(value)s points lower"),
+            required_sentence=gettext_noop("%(value)s points lower each year"),
+            axis_label=gettext_noop("Percentage points lower than %(year)s"),
+            target_sentence=gettext_noop("%(value)s percentage points lower"),
+        ),
+        Kind(
+            code=MILESTONE,
+            label=gettext_noop("Milestone"),
+            measures=(PERCENT_COMPLETE,),
+            engine="milestone",
+            needs_baseline_value=False,
+            progress_sentence=gettext_noop("%(value)s%% done"),
+            required_sentence=gettext_noop("%(value)s%% more each year"),
+            axis_label=gettext_noop("Done (%)"),  # no placeholder: its % is literal
+            target_sentence=gettext_noop("Done by %(year)s"),
+        ),
+    )
+}
+
+
+def kind(code):
+    """The registry entry of a kind code; KeyError for an unknown one."""
+    return KINDS[code]
+
+
+def codes_with(attribute):
+    """The codes of the kinds whose `attribute` is true, e.g. codes_with("level_target")."""
+    return [code for code, entry in KINDS.items() if getattr(entry, attribute)]
+
+
+class _MeasuresByKind(Mapping):
+    """{code: measures}, read from KINDS at each use so that it always agrees with the registry."""
+
+    def __getitem__(self, code):
+        return KINDS[code].measures
+
+    def __iter__(self):
+        return iter(KINDS)
+
+    def __len__(self):
+        return len(KINDS)
+
+
+MEASURES_BY_KIND = _MeasuresByKind()
+
+
+def default_measure(kind_code):
+    return KINDS[kind_code].measures[0]
+
+
+def measures(kind_code, *, components=False):
     """The measures an indicator of this kind accepts; `components` when it takes energy components."""
-    extra = COMPONENT_MEASURES if components and kind == RELATIVE_REDUCTION else ()
-    return MEASURES_BY_KIND.get(kind, ()) + extra
+    entry = KINDS.get(kind_code)
+    if entry is None:
+        return ()
+    return entry.measures + (COMPONENT_MEASURES if components and entry.takes_components else ())
 
 
 def measure_fits(kind, measure, *, components=False):

@@ -118,13 +118,28 @@ def compute(indicators, figures, trajectory=None):
     if grid.empty:
         return pd.DataFrame(columns=RESULT_COLUMNS + COMPONENT_COLUMNS)
     grid = _expected(grid, trajectory)
-    for kind_rules in (_relative_reduction, _cumulative_total, _level_target, _point_reduction, _milestone):
-        kind_rules(grid)
+    _judge_kinds(grid)
     _status(grid)
     deductions = grid[kinds.FEEDSTOCK].fillna(0.0) + grid[kinds.RENEWABLE].fillna(0.0)
     grid[ENERGY_ASSESSED] = grid[kinds.ENERGY_TOTAL] - deductions
     after_baseline = grid["year"] > grid["baseline_year"]
     return grid.loc[after_baseline, RESULT_COLUMNS + COMPONENT_COLUMNS].reset_index(drop=True)
+
+
+def _judge_kinds(grid):
+    """Runs each engine once over the rows of every kind that names it (at_least and at_most share one)."""
+    by_engine = {}
+    for code, entry in kinds.KINDS.items():
+        by_engine.setdefault(entry.engine, []).append(code)
+    for engine, codes in by_engine.items():
+        rows = grid["kind"].isin(codes)
+        if rows.any():
+            ENGINES[engine](grid, rows)
+
+
+def _kind_has(grid, attribute):
+    """The rows whose kind has `attribute` set in the registry."""
+    return grid["kind"].isin(kinds.codes_with(attribute))
 
 
 def _latest_stage(figures):
@@ -146,7 +161,7 @@ def _grid(indicators, figures):
     city = pd.DataFrame({"indicator_id": indicators["indicator_id"], "region_id": CITY})
     series = pd.concat([city, wide[["indicator_id", "region_id"]]]).drop_duplicates()
     # Kinds as a categorical: the per-kind masks below compare a million rows several times each.
-    indicators = indicators.assign(kind=indicators["kind"].astype(pd.CategoricalDtype(list(kinds.MEASURES_BY_KIND))))
+    indicators = indicators.assign(kind=indicators["kind"].astype(pd.CategoricalDtype(list(kinds.KINDS))))
     series = series.merge(indicators, on="indicator_id")
 
     spans = (series["last_year"] - series["baseline_year"] + 1).clip(lower=0).to_numpy()
@@ -167,14 +182,12 @@ def _grid(indicators, figures):
 
 
 def _sum_regions_into_city_totals(grid, wide):
-    """A cumulative total without a city-wide amount for a year takes the sum of the regions' amounts."""
+    """A cumulative kind without a city-wide amount for a year takes the sum of the regions' amounts."""
     regional = wide[wide["region_id"] != CITY]
     sums = regional.groupby(["indicator_id", "year"])[kinds.AMOUNT].sum(min_count=1).rename("_sum").reset_index()
     summed = grid[["indicator_id", "year"]].merge(sums, on=["indicator_id", "year"], how="left")["_sum"]
     summed.index = grid.index
-    use = (
-        (grid["kind"] == kinds.CUMULATIVE_TOTAL) & (grid["region_id"] == CITY) & grid[kinds.AMOUNT].isna()
-    ) & summed.notna()
+    use = (_kind_has(grid, "cumulative") & (grid["region_id"] == CITY) & grid[kinds.AMOUNT].isna()) & summed.notna()
     grid.loc[use, kinds.AMOUNT] = summed[use]
     grid.loc[use, "source"] = FROM_REGION_SUM
     grid.loc[use, "has_data"] = True
@@ -225,10 +238,7 @@ def _series(grid, values):
     return pd.Series(values, index=grid.index)
 
 
-def _relative_reduction(grid):
-    rows = grid["kind"] == kinds.RELATIVE_REDUCTION
-    if not rows.any():
-        return
+def _relative_reduction(grid, rows):
     x = grid["target_value"] / 100
     since, left, span = _years(grid)
     rate, level = grid[kinds.CHANGE_RATE], grid[kinds.LEVEL]
@@ -270,10 +280,7 @@ def _relative_reduction(grid):
     )
 
 
-def _cumulative_total(grid):
-    rows = grid["kind"] == kinds.CUMULATIVE_TOTAL
-    if not rows.any():
-        return
+def _cumulative_total(grid, rows):
     since, left, span = _years(grid)
     amount, x = grid[kinds.AMOUNT], grid["target_value"]
     total = _cumulative(grid, amount)
@@ -292,13 +299,10 @@ def _cumulative_total(grid):
     )
 
 
-def _level_target(grid):
+def _level_target(grid, rows):
     """at_least / at_most: progress from the baseline towards X, or the plain ratio without one."""
-    rows = grid["kind"].isin([kinds.AT_LEAST, kinds.AT_MOST])
-    if not rows.any():
-        return
     since, left, span = _years(grid)
-    upward = grid["kind"] == kinds.AT_LEAST
+    upward = _kind_has(grid, "upward")
     level, x, strict = grid[kinds.LEVEL], grid["target_value"], grid["strict"]
     level_at_b = _at_baseline(grid, level).fillna(grid["baseline_value"])
     previous = _previous(grid, level, at_baseline=level_at_b)
@@ -329,10 +333,7 @@ def _level_share(level, level_at_b, x, upward):
     return from_baseline.where(other_side, plain)
 
 
-def _point_reduction(grid):
-    rows = grid["kind"] == kinds.POINT_REDUCTION
-    if not rows.any():
-        return
+def _point_reduction(grid, rows):
     since, left, span = _years(grid)
     share, x = grid[kinds.LEVEL], grid["target_value"]
     share_at_b = _at_baseline(grid, share).fillna(grid["baseline_value"])
@@ -354,10 +355,7 @@ def _point_reduction(grid):
     )
 
 
-def _milestone(grid):
-    rows = grid["kind"] == kinds.MILESTONE
-    if not rows.any():
-        return
+def _milestone(grid, rows):
     since, left, span = _years(grid)
     done, x = grid[kinds.PERCENT_COMPLETE], grid["target_value"]
     previous = _previous(grid, done)
@@ -376,21 +374,31 @@ def _milestone(grid):
     )
 
 
+# The engines by the name a Kind gives in `engine`: each sets the results of its `rows` of the grid.
+ENGINES = {
+    "relative_reduction": _relative_reduction,
+    "cumulative_total": _cumulative_total,
+    "level": _level_target,
+    "point_reduction": _point_reduction,
+    "milestone": _milestone,
+}
+
+
 def _expected(grid, trajectory):
     """e(y): linear, or the constant-rate path for relative reductions; a trajectory overrides both."""
     since, _, span = _years(grid)
     share = (since / span).clip(upper=1)
     x = grid["target_value"]
-    relative = grid["kind"] == kinds.RELATIVE_REDUCTION
+    relative = _kind_has(grid, "constant_rate_path")
     constant_rate = (1 - (1 - x / 100) ** (since / span).clip(upper=1)) / (x / 100)
     expected = share.where(~relative, constant_rate.clip(upper=1))
     if trajectory is not None and len(trajectory):
         planned = grid[["indicator_id", "year"]].merge(trajectory, on=["indicator_id", "year"], how="left")["value"]
         planned.index = grid.index
         level_at_b = _at_baseline(grid, grid[kinds.LEVEL]).fillna(grid["baseline_value"])
-        upward = grid["kind"] == kinds.AT_LEAST
+        upward = _kind_has(grid, "upward")
         as_level = _level_share(planned, level_at_b, x, upward)
-        from_trajectory = (planned / x).where(~grid["kind"].isin([kinds.AT_LEAST, kinds.AT_MOST]), as_level)
+        from_trajectory = (planned / x).where(~_kind_has(grid, "level_target"), as_level)
         expected = from_trajectory.clip(upper=1).fillna(expected)
     grid["expected"] = expected
     return grid
@@ -403,7 +411,7 @@ def _status(grid):
     green_ratio = grid["green_ratio"].astype(float)
     # A city-wide amount (COD 3472 t) is not split among the regions by the plan: a region's
     # tonnes cannot be judged against the whole city's target.
-    regional_total = (grid["kind"] == kinds.CUMULATIVE_TOTAL) & (grid["region_id"] != CITY)
+    regional_total = _kind_has(grid, "cumulative") & (grid["region_id"] != CITY)
     rules = np.select(
         [
             ~grid["has_data"],
@@ -492,9 +500,10 @@ def expected_value(*, kind, expected, target_value, baseline=None):
     baseline on the other side of the target is judged by the plain ratio, which has no path)."""
     if expected is None:
         return None
-    if kind in (kinds.AT_LEAST, kinds.AT_MOST):
+    entry = kinds.kind(kind)
+    if entry.level_target:
         if baseline is None:
             return None
-        other_side = baseline < target_value if kind == kinds.AT_LEAST else baseline > target_value
+        other_side = baseline < target_value if entry.upward else baseline > target_value
         return baseline + expected * (target_value - baseline) if other_side else None
     return expected * target_value

@@ -3,6 +3,8 @@
 import calendar
 from datetime import date
 
+from . import kinds
+
 # Reminders go out this many days before the deadline (and not after it: then the figures are late).
 REMINDER_DAYS = (30, 14, 7, 3, 1)
 # A submission waiting longer than this is brought to its reviewers' attention.
@@ -35,7 +37,6 @@ def is_late(today, deadline):
 # The state of one indicator's figures for a year (and region), from the least advanced of its figures.
 MISSING, DRAFT, RETURNED, SUBMITTED, APPROVED = "missing", "draft", "returned", "submitted", "approved"
 CELL_ORDER = (RETURNED, DRAFT, SUBMITTED, APPROVED)  # the first present wins: it needs someone's action
-KINDS_WITHOUT_BASELINE = ("cumulative_total", "milestone")  # counted from zero, no baseline figure needed
 
 
 def cell_status(statuses):
@@ -46,6 +47,6 @@ def cell_status(statuses):
 def due_years(*, kind, baseline_year, has_baseline_value, last_year):
     """The years an indicator needs figures for, up to `last_year`: each year after the baseline, and
     the baseline year itself when the progress is measured against a baseline figure not yet known."""
-    needs_baseline = kind not in KINDS_WITHOUT_BASELINE and not has_baseline_value
+    needs_baseline = kinds.kind(kind).needs_baseline_value and not has_baseline_value
     first = baseline_year if needs_baseline else baseline_year + 1
     return list(range(first, last_year + 1))

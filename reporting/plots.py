@@ -16,15 +16,12 @@ def _locale():
 def value_axis(indicator):
     """The y-axis in the target's own terms, with the unit."""
     unit = indicator.display_unit
-    if indicator.kind == kinds.RELATIVE_REDUCTION:
-        return _("Reduction since %(year)s (%%)") % {"year": indicator.baseline_year}
-    if indicator.kind == kinds.CUMULATIVE_TOTAL:
-        return _("Cumulative since %(year)s (%(unit)s)") % {"year": indicator.baseline_year, "unit": unit}
-    if indicator.kind == kinds.POINT_REDUCTION:
-        return _("Percentage points lower than %(year)s") % {"year": indicator.baseline_year}
-    if indicator.kind == kinds.MILESTONE:
-        return _("Done (%)")
-    return f"{indicator.display_name} ({unit})" if unit else indicator.display_name
+    label = kinds.kind(indicator.kind).axis_label
+    if label is None:
+        return f"{indicator.display_name} ({unit})" if unit else indicator.display_name
+    if "%(" not in label:  # no placeholder: not a format string, its % is literal ("Done (%)")
+        return _(label)
+    return _(label) % {"year": indicator.baseline_year, "unit": unit}
 
 
 def indicator_chart(indicator, series, *, static=False, div_id="indicator-chart"):
@@ -51,7 +48,7 @@ def indicator_chart(indicator, series, *, static=False, div_id="indicator-chart"
 def region_chart(indicator, results, *, highlight=None, div_id="region-chart"):
     """One indicator's year across the regions, each bar in its status's colour and word."""
     labels = {str(k): str(v) for k, v in Result.Status.choices}
-    if indicator.kind == kinds.CUMULATIVE_TOTAL:  # the plan sets the amount for the whole city only
+    if kinds.kind(indicator.kind).cumulative:  # the plan sets the amount for the whole city only
         labels[progress.GREY] = str(text.NOT_JUDGED)
     return charts.region_chart(
         regions=[r.region.display_name for r in results],

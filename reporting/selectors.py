@@ -244,7 +244,7 @@ def _chart_series(indicator, city, regions):
 
 def _start_value(indicator, city):
     """Where the path starts: nothing achieved yet (0), or the baseline level for a level target."""
-    if indicator.kind not in (kinds.AT_LEAST, kinds.AT_MOST):
+    if not kinds.kind(indicator.kind).level_target:
         return 0.0
     known = [r.baseline for r in city if r.baseline is not None]
     if known:

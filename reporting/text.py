@@ -16,35 +16,30 @@ def _amount(value, unit):
     return f"{format_number(value)}{'' if unit == '%' else ' '}{unit}".strip()
 
 
+def _words(indicator, value):
+    """The placeholders of a kind's sentences (see kinds.Kind) for this indicator and value."""
+    unit = indicator.display_unit
+    return {"value": format_number(value), "amount": _amount(value, unit), "year": indicator.baseline_year}
+
+
 def progress_text(indicator, value):
     """How far the indicator has come: 8.1% below 2020, 2,345 t in total, 85.2%, 1.2 points lower."""
     if value is None:
         return "—"
-    unit, kind = indicator.display_unit, indicator.kind
-    if kind == kinds.RELATIVE_REDUCTION:
-        return _("%(value)s%% below %(year)s") % {"value": format_number(value), "year": indicator.baseline_year}
-    if kind == kinds.CUMULATIVE_TOTAL:
-        return _("%(amount)s so far") % {"amount": _amount(value, unit)}
-    if kind == kinds.POINT_REDUCTION:
-        return _("%(value)s points lower") % {"value": format_number(value)}
-    if kind == kinds.MILESTONE:
-        return _("%(value)s%% done") % {"value": format_number(value)}
-    return _amount(value, unit)
+    sentence = kinds.kind(indicator.kind).progress_sentence
+    if sentence is None:  # a level: the value itself
+        return _amount(value, indicator.display_unit)
+    return _(sentence) % _words(indicator, value)
 
 
 def required_text(indicator, value):
     """What each remaining year must bring to still meet the target in time."""
     if value is None:
         return "—"
-    unit, kind = indicator.display_unit, indicator.kind
-    if kind == kinds.RELATIVE_REDUCTION:
-        return _("%(value)s%% lower each year") % {"value": format_number(value)}
-    if kind == kinds.CUMULATIVE_TOTAL:
-        return _("%(amount)s each year") % {"amount": _amount(value, unit)}
-    if kind == kinds.POINT_REDUCTION:
-        return _("%(value)s points lower each year") % {"value": format_number(value)}
-    if kind == kinds.MILESTONE:
-        return _("%(value)s%% more each year") % {"value": format_number(value)}
+    sentence = kinds.kind(indicator.kind).required_sentence
+    if sentence is not None:
+        return _(sentence) % _words(indicator, value)
+    unit = indicator.display_unit
     if value < 0:
         return _("%(amount)s lower each year") % {"amount": _amount(-value, unit)}
     return _("%(amount)s higher each year") % {"amount": _amount(value, unit)}
