@@ -13,9 +13,9 @@ from .formatting import number
 from .models import Figure, Indicator, PendingRecompute, Plan, Result, Task, TaskResponsibility
 
 
-def plan_export():
-    """The whole catalogue as plain data: the contract of `manage.py export_plan`."""
-    plan = Plan.objects.get()
+def plan_export(*, plan=None):
+    """A plan's whole catalogue as plain data: the contract of `manage.py export_plan` (default: the only plan)."""
+    plan = plan or Plan.objects.get()
     tasks = list(Task.objects.filter(plan=plan).for_overview())
     indicators = Indicator.objects.filter(task__plan=plan).order_by("position")
     tasks_by_id = {task.pk: task for task in tasks}
@@ -168,10 +168,12 @@ def trajectory_frame(ids):
     return pd.DataFrame(rows, columns=progress.TRAJECTORY_COLUMNS)
 
 
-def progress_export(*, indicator_code=None):
-    """The stored results as plain data: the contract of `manage.py export_progress`."""
-    results = Result.objects.select_related("indicator", "region").order_by(
-        "indicator__position", "indicator_id", F("region__position").asc(nulls_first=True), "year"
+def progress_export(*, plan, indicator_code=None):
+    """A plan's stored results as plain data: the contract of `manage.py export_progress`."""
+    results = (
+        Result.objects.filter(indicator__task__plan=plan)
+        .select_related("indicator", "region")
+        .order_by("indicator__position", "indicator_id", F("region__position").asc(nulls_first=True), "year")
     )
     if indicator_code:
         results = results.filter(indicator__code=indicator_code)

@@ -295,7 +295,7 @@ class Change:
         return [plausibility.flag_text(flag, gettext) for flag in self.flags]
 
 
-def figures_import(*, data, filename, user=None, approve=False, scope=None, skip_blank=False):
+def figures_import(*, data, filename, user=None, approve=False, scope=None, skip_blank=False, plan=None):
     """Reads a CSV or XLSX file of figures and saves all its rows or none.
 
     Every row is checked before anything is written; any problem raises ImportRejected. A row for a
@@ -304,7 +304,7 @@ def figures_import(*, data, filename, user=None, approve=False, scope=None, skip
     `manage.py import_figures --approve`). Submitted rows may not change an approved (locked) figure,
     and a row the plausibility checks flag needs a note. `scope` (permissions.EntryScope) limits the
     rows to what an uploading user may enter."""
-    rows, indicators = figures_read(data=data, filename=filename, skip_blank=skip_blank)
+    rows, indicators = figures_read(data=data, filename=filename, skip_blank=skip_blank, plan=plan)
     return _figures_save(rows, indicators=indicators, user=user, approve=approve, scope=scope, filename=filename)
 
 
@@ -316,9 +316,9 @@ def figures_save(*, rows, filename, user, scope):
     )
 
 
-def figures_read(*, data, filename, skip_blank=False):
+def figures_read(*, data, filename, skip_blank=False, plan=None):
     """The parsed rows of a file and the plan's indicators by code; ImportRejected on any problem."""
-    rows, indicators, problems = figures_parse(data=data, filename=filename, skip_blank=skip_blank)
+    rows, indicators, problems = figures_parse(data=data, filename=filename, skip_blank=skip_blank, plan=plan)
     if problems:
         raise ImportRejected(problems)
     return rows, indicators
@@ -330,13 +330,13 @@ def figures_indicators(*, plan=None):
     return {i.code: i for i in Indicator.objects.filter(task__plan=plan).select_related("task__plan")}
 
 
-def figures_parse(*, data, filename, skip_blank=False, seconds=None):
+def figures_parse(*, data, filename, skip_blank=False, seconds=None, plan=None):
     """The good rows of a file, the plan's indicators by code, and the problems of the other rows.
     A file that cannot be read at all raises ImportRejected.
 
     `skip_blank`: rows with an empty value are not reported yet and skipped (the browser's template
     lists every indicator and year a user may report; they fill in what they have). `seconds` bounds
-    the time a workbook may take to read."""
+    the time a workbook may take to read. `plan`: whose indicators the rows name (default: the current plan)."""
     try:
         frame = parsing.read_table(data, filename, seconds=seconds)
     except parsing.FileProblem as error:
@@ -345,7 +345,7 @@ def figures_parse(*, data, filename, skip_blank=False, seconds=None):
         frame = frame[frame["value"].str.strip() != ""]
         if frame.empty:
             raise ImportRejected([parsing.Problem(line=None, column="value", message=NO_VALUES)])
-    plan = Plan.objects.current()
+    plan = plan or Plan.objects.current()
     indicators = figures_indicators(plan=plan)
     rows, problems = parsing.parse_figures(
         frame, indicators=selectors.indicator_specs(indicators.values(), plan=plan), regions=selectors.region_names()

@@ -1,15 +1,16 @@
 import json
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from indicators.models import Plan
+from indicators.management.plans import add_plan_argument, plan_named
 from indicators.selectors import plan_export
 
 
 class Command(BaseCommand):
-    help = "Print the plan's catalogue as JSON (plan, departments, regions, tasks, indicators)."
+    help = "Print a plan's catalogue as JSON (plan, departments, regions, tasks, indicators)."
 
-    def handle(self, *args, **options):
-        if not Plan.objects.exists():
-            raise CommandError("No plan is loaded. Run `manage.py load_plan` first.")
-        self.stdout.write(json.dumps(plan_export(), ensure_ascii=False, indent=2))
+    def add_arguments(self, parser):
+        add_plan_argument(parser)
+
+    def handle(self, *args, plan=None, **options):
+        self.stdout.write(json.dumps(plan_export(plan=plan_named(plan)), ensure_ascii=False, indent=2))

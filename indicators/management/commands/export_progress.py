@@ -4,21 +4,24 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from indicators.management.plans import add_plan_argument, plan_named
 from indicators.models import Indicator
 from indicators.selectors import progress_export
 
 
 class Command(BaseCommand):
-    help = "Print the progress results as JSON: indicator, region, year, achieved, expected, status, ..."
+    help = "Print a plan's progress results as JSON: indicator, region, year, achieved, expected, status, ..."
 
     def add_arguments(self, parser):
+        add_plan_argument(parser)
         parser.add_argument("--indicator", metavar="CODE", help="only this indicator, e.g. EI_GDP")
 
-    def handle(self, *args, indicator=None, **options):
-        if indicator and not Indicator.objects.filter(code=indicator).exists():
+    def handle(self, *args, plan=None, indicator=None, **options):
+        plan = plan_named(plan)
+        if indicator and not Indicator.objects.filter(task__plan=plan, code=indicator).exists():
             raise CommandError(f"Unknown indicator {indicator}. `manage.py export_plan` lists the codes.")
         # The explanations are written in the site's language, whatever the caller activated: the same data
         # gives the same bytes (the backup test compares two exports).
         with translation.override(settings.LANGUAGE_CODE):
-            exported = progress_export(indicator_code=indicator)
+            exported = progress_export(plan=plan, indicator_code=indicator)
         self.stdout.write(json.dumps(exported, ensure_ascii=False, indent=2))

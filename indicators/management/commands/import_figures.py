@@ -3,7 +3,7 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.models import Plan
+from indicators.management.plans import add_plan_argument, plan_named
 from indicators.services import ImportRejected, figures_import
 
 
@@ -18,20 +18,20 @@ class Command(BaseCommand):
         parser.add_argument(
             "--approve", action="store_true", help="mark the rows approved (official data loaded by an administrator)"
         )
+        add_plan_argument(parser)
         parser.add_argument("--user", metavar="USERNAME", help="record this user as the one who entered them")
 
-    def handle(self, *args, file, approve=False, user=None, **options):
+    def handle(self, *args, file, approve=False, user=None, plan=None, **options):
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        if not Plan.objects.exists():
-            raise CommandError("No plan is loaded. Run `manage.py load_plan` first.")
+        plan = plan_named(plan)
         if user:
             try:
                 user = get_user_model().objects.get(username=user)
             except get_user_model().DoesNotExist:
                 raise CommandError(f"Unknown user {user}.") from None
         try:
-            summary = figures_import(data=file.read_bytes(), filename=file.name, user=user, approve=approve)
+            summary = figures_import(data=file.read_bytes(), filename=file.name, user=user, approve=approve, plan=plan)
         except ImportRejected as rejected:
             for problem in rejected.problems:
                 self.stderr.write(str(problem))
