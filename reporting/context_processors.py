@@ -7,7 +7,7 @@ from indicators.models import Plan
 def product(request):
     """The product's name, the plan, the demo-data banner and what the user's role may open, on every
     page (the login page included)."""
-    plan = Plan.objects.only("document_number", "has_demo_data").first()
+    plan = Plan.objects.only("document_number", "slug", "has_demo_data", "fictional").current()
     user = getattr(request, "user", None)
     return {
         "product_name": settings.PRODUCT_NAME,

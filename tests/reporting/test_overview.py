@@ -10,7 +10,7 @@ from django.utils import timezone
 from departments import roles
 from departments.models import Department, Region
 from departments.services import roles_ensure
-from indicators.models import Indicator, RecomputeRun, Result, TaskResponsibility
+from indicators.models import Indicator, Plan, RecomputeRun, Result, TaskResponsibility
 from indicators.services import progress_recompute
 from reporting import selectors
 from tests.factories import UserFactory
@@ -250,3 +250,11 @@ def test_the_results_part_is_kept_until_the_next_recompute_run(
     assert rows(client.get(URL, {"status": "red"}).content.decode()) == {"STEEL_ULE": "red", "STRAW_USE": "red"}
     assert "<html" not in client.get(URL, {"status": "red"}, headers={"HX-Request": "true"}).content.decode()
     cache.clear()
+
+
+def test_an_illustrative_plan_says_so_on_every_page(client, leader, plan):
+    client.force_login(leader)
+    assert "虚构示例" not in client.get(URL).content.decode()
+    Plan.objects.filter(pk=plan.pk).update(fictional=True)
+    assert "虚构示例" in client.get(URL).content.decode()
+    assert "虚构示例" in client.get(reverse("reporting:completeness")).content.decode()
