@@ -25,6 +25,11 @@ PLAN_TEXT_PATH = FIXTURES / "yingkou-energy-plan-2022.zh.txt"
 # Kinds whose progress never reads a baseline value (progress.py): giving one there is a mistake.
 BASELINE_UNUSED = {kinds.CUMULATIVE_TOTAL, kinds.MILESTONE}
 LISTS = ("departments", "regions", "tasks", "indicators")
+# The fields with a pattern in the schema, and the pattern in words.
+PATTERN_MESSAGES = {
+    "slug": gettext_noop("%(value)s: use only lowercase letters, digits and hyphens, e.g. yingkou-14th"),
+    "code": gettext_noop("%(value)s: use only letters, digits and _, e.g. EI_GDP"),
+}
 # JSON Schema's type names in the words of a TOML file.
 TYPE_MESSAGES = {
     "string": gettext_noop("must be text in quotes"),
@@ -54,7 +59,7 @@ class Problem(NamedTuple):
 
 
 def problem(line, field, message, **params):
-    return Problem(line, field, message, tuple(params.items()))
+    return Problem(line, field, message, tuple((name, str(value)) for name, value in params.items()))
 
 
 def at(lines, path, message, **params):
@@ -189,20 +194,27 @@ def _schema():
 @functools.cache
 def _validator():
     schema = _schema()
-    checker = jsonschema.Draft202012Validator.TYPE_CHECKER.redefine(
-        # A TOML date is a date object, not a string: it counts as one for "format": "date".
-        "string",
-        lambda _, value: isinstance(value, str | datetime.date) and not isinstance(value, datetime.datetime),
-    )
-    validator = jsonschema.validators.extend(jsonschema.Draft202012Validator, type_checker=checker)
-    return validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
 def _schema_problems(data, lines):
     problems = []
-    for error in _validator().iter_errors(data):
+    for error in _validator().iter_errors(_as_json(data)):
         problems += _explain(error, lines)
     return problems
+
+
+def _as_json(data):
+    """The data as the schema sees it: the plan's TOML date as the ISO text JSON would hold (the only place a
+    date belongs; a date anywhere else stays a date and is reported as not text)."""
+    plan = data.get("plan")
+    if isinstance(plan, dict) and _is_date(plan.get("adopted_on")):
+        return {**data, "plan": {**plan, "adopted_on": plan["adopted_on"].isoformat()}}
+    return data
+
+
+def _is_date(value):
+    return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
 
 
 def _explain(error, lines):
@@ -221,6 +233,8 @@ def _explain(error, lines):
 
 def _wording(error):
     """(message, params) for one schema error."""
+    if error.schema.get("format") == "date":  # also a TOML date with a time, which is no date to the schema
+        return gettext_noop("%(value)s is not a date (YYYY-MM-DD)"), {"value": error.instance}
     match error.validator:
         case "type" if error.validator_value in TYPE_MESSAGES:
             return TYPE_MESSAGES[error.validator_value], {}
@@ -233,15 +247,14 @@ def _wording(error):
             return gettext_noop("must not be empty"), {}
         case "maxLength":
             return gettext_noop("is longer than %(limit)s characters"), {"limit": error.validator_value}
-        case "pattern":
-            return gettext_noop("%(value)s does not match %(pattern)s"), {
-                "value": error.instance,
-                "pattern": error.validator_value,
-            }
-        case "format":
-            return gettext_noop("%(value)s is not a date (YYYY-MM-DD)"), {"value": error.instance}
+        case "pattern" if error.absolute_path and error.absolute_path[-1] in PATTERN_MESSAGES:
+            return PATTERN_MESSAGES[error.absolute_path[-1]], {"value": error.instance}
         case "minimum" | "maximum":
-            return gettext_noop("%(value)s is out of range"), {"value": error.instance}
+            limits = {"minimum": error.schema.get("minimum"), "maximum": error.schema.get("maximum")}
+            return gettext_noop("%(value)s is not between %(minimum)s and %(maximum)s"), {
+                "value": error.instance,
+                **limits,
+            }
     return gettext_noop("does not fit the format: %(error)s"), {"error": error.message}
 
 
@@ -264,6 +277,11 @@ def _items(data, name):
     return [(i, item) for i, item in enumerate(items) if isinstance(item, dict)] if isinstance(items, list) else []
 
 
+def _strings(items, key):
+    """The text values of `key`; others (a list where a name belongs) the schema reports already."""
+    return {item[key] for _, item in items if isinstance(item.get(key), str)}
+
+
 def _duplicates(tables, lines):
     problems = []
     for name, key in (("departments", "name"), ("regions", "name"), ("tasks", "code"), ("indicators", "code")):
@@ -273,12 +291,13 @@ def _duplicates(tables, lines):
             if isinstance(value, str) and value in seen:
                 message = gettext_noop("%(value)s is already used above")
                 problems.append(at(lines, (name, i, key), message, value=value))
-            seen.add(value)
+            if isinstance(value, str):
+                seen.add(value)
     return problems
 
 
 def _unknown_departments(tables, lines):
-    known = {item.get("name") for _, item in tables["departments"]}
+    known = _strings(tables["departments"], "name")
     problems = []
     for i, task in tables["tasks"]:
         for key in ("lead_departments", "cooperating_departments"):
@@ -291,7 +310,7 @@ def _unknown_departments(tables, lines):
 
 
 def _unknown_tasks(tables, lines):
-    known = {item.get("code") for _, item in tables["tasks"]}
+    known = _strings(tables["tasks"], "code")
     problems = []
     for i, indicator in tables["indicators"]:
         task = indicator.get("task")

@@ -135,6 +135,22 @@ BROKEN = {
     "wrong type: one name, not a list": (29, 'lead_departments = "市发改委"', {(29, "tasks[1].lead_departments")}),
     "wrong type: year as text": (6, 'baseline_year = "2020"', {(6, "plan.baseline_year")}),
     "not a date": (5, 'adopted_on = "2022-02-30"', {(5, "plan.adopted_on")}),
+    "a list where a name belongs": (
+        10,
+        'name = ["市发改委"]',
+        {(10, "departments[1].name"), (29, "tasks[1].lead_departments")},
+    ),
+    "a table where a code belongs": (
+        25,
+        "code = { a = 1 }",
+        {(25, "tasks[1].code"), (37, "indicators[1].task"), (48, "indicators[2].task")},
+    ),
+    "a date with a time": (5, "adopted_on = 2022-02-01T09:00:00", {(5, "plan.adopted_on")}),
+    "a date where text belongs": (
+        10,
+        "name = 2022-02-01",
+        {(10, "departments[1].name"), (29, "tasks[1].lead_departments")},
+    ),
     "empty code": (35, 'code = ""', {(35, "indicators[1].code")}),
     "code with a space": (35, 'code = "A 1"', {(35, "indicators[1].code")}),
     "slug with capitals": (7, 'target_year = 2025\nslug = "Yingkou 14"', {(8, "plan.slug")}),
@@ -161,6 +177,7 @@ def test_a_broken_catalogue_names_each_problem_on_its_line_and_field(line, text,
     ("line", "text"),
     [
         (7, 'target_year = 2025\nslug = "yingkou-14th-5"\nfictional = true'),
+        (5, 'adopted_on = "2022-01-01"'),
         (43, 'source_text = "达到50%"\nbaseline_value = 40\nnote = ""\nunit_en = "%"\nstrict = true'),
         (54, 'source_text = "下降15.5%"\nenergy_components = true\nbinding = true\nby_region = true'),
     ],
@@ -246,3 +263,14 @@ def test_the_documentation_names_every_field_and_kind():
     }
     names = {field for table in tables.values() for field in table["properties"]} | set(kinds.MEASURES_BY_KIND)
     assert {name for name in names if f"`{name}`" not in DOCS} == set()
+
+
+WRONG_VALUES = ("[1, 2]", "{ a = 1 }", "2022-01-01", "true", "-1", '""', '"x"')
+
+
+@pytest.mark.parametrize("line", [n for n, text in enumerate(VALID.splitlines(), start=1) if " = " in text])
+def test_any_wrong_value_or_missing_line_is_reported_not_crashed_on(line):
+    key = VALID.splitlines()[line - 1].split(" = ")[0]
+    for text in ("", *(f"{key} = {value}" for value in WRONG_VALUES)):
+        for found in check(edited(line, text)):
+            assert 1 <= found.line <= VALID.count("\n") + 1 and str(found)
