@@ -2,6 +2,7 @@
 
 import json
 
+import jsonschema
 import pytest
 
 from departments.models import Department, Region
@@ -274,3 +275,9 @@ def test_any_wrong_value_or_missing_line_is_reported_not_crashed_on(line):
     for text in ("", *(f"{key} = {value}" for value in WRONG_VALUES)):
         for found in check(edited(line, text)):
             assert 1 <= found.line <= VALID.count("\n") + 1 and str(found)
+
+
+def test_the_schema_is_a_valid_draft_2020_12_schema():
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    jsonschema.Draft202012Validator.check_schema(schema)
