@@ -22,8 +22,8 @@ CATALOGUE_PATH = FIXTURES / "plan.toml"
 SCHEMA_PATH = FIXTURES / "catalogue.schema.json"
 PLAN_TEXT_PATH = FIXTURES / "yingkou-energy-plan-2022.zh.txt"
 
-# Kinds whose progress never reads a baseline value (progress.py): giving one there is a mistake.
-BASELINE_UNUSED = {kinds.CUMULATIVE_TOTAL, kinds.MILESTONE}
+# Kinds counted from zero never read a baseline value: giving one there is a mistake.
+BASELINE_UNUSED = {code for code, entry in kinds.KINDS.items() if not entry.needs_baseline_value}
 LISTS = ("departments", "regions", "tasks", "indicators")
 # The fields with a pattern in the schema, and the pattern in words.
 PATTERN_MESSAGES = {
