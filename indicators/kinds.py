@@ -67,6 +67,10 @@ class Kind:
     axis_label: str | None = None  # None: the indicator's name and unit
     target_sentence: str | None = None  # None: the bound (≥, >, ≤, <) and the target value
 
+    @property
+    def default_measure(self):
+        return self.measures[0]
+
 
 KINDS = {
     k.code: k
@@ -162,7 +166,7 @@ MEASURES_BY_KIND = _MeasuresByKind()
 
 
 def default_measure(kind_code):
-    return KINDS[kind_code].measures[0]
+    return KINDS[kind_code].default_measure
 
 
 def measures(kind_code, *, components=False):

@@ -46,6 +46,7 @@ def test_every_kind_has_measures_a_label_and_an_engine(code):
     entry = kinds.kind(code)
     assert entry.code == code
     assert entry.measures and set(entry.measures) <= set(kinds.ALL_MEASURES)
+    assert entry.default_measure == entry.measures[0]
     assert entry.label.strip()
     assert entry.engine in progress.ENGINES
 
