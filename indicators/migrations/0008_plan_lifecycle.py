@@ -39,7 +39,9 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name="plan",
             name="slug",
-            field=models.SlugField(null=True, verbose_name="short name"),
+            # No index yet: the AlterField below adds the unique one (an index here would make PostgreSQL's
+            # "_like" index twice).
+            field=models.SlugField(null=True, db_index=False, verbose_name="short name"),
         ),
         migrations.RunPython(name_and_activate, migrations.RunPython.noop),
         migrations.AlterField(
