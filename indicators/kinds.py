@@ -46,7 +46,7 @@ def gettext_noop(message):
 class Kind:
     """One kind of indicator. Sentences are English msgids (gettext_noop) with %(name)s placeholders:
     progress and required take value, amount (value with unit) and year (the baseline year); the axis
-    takes year and unit; the target takes value, unit and year (the target year)."""
+    takes year and unit; the target takes value, unit and year (target_sentence_year says which)."""
 
     code: str
     label: str
@@ -66,6 +66,7 @@ class Kind:
     required_sentence: str | None = None  # None: the level's change each year, higher or lower
     axis_label: str | None = None  # None: the indicator's name and unit
     target_sentence: str | None = None  # None: the bound (≥, >, ≤, <) and the target value
+    target_sentence_year: str = "target"  # which year the target sentence names: "target" or "baseline"
 
     @property
     def default_measure(self):
@@ -86,6 +87,7 @@ KINDS = {
             required_sentence=gettext_noop("%(value)s%% lower each year"),
             axis_label=gettext_noop("Reduction since %(year)s (%%)"),
             target_sentence=gettext_noop("%(value)s%% below %(year)s"),
+            target_sentence_year="baseline",
         ),
         Kind(
             code=CUMULATIVE_TOTAL,

@@ -302,18 +302,12 @@ class Indicator(BilingualName, models.Model):
     def target_label(self):
         """The target in words, e.g. 比2020年下降15.5% or ≥ 80%."""
         value, unit = number(self.target_value), self.display_unit
-        shown_unit = "%" if unit == "%" else ""
-        if self.kind == kinds.RELATIVE_REDUCTION:
-            return _("%(value)s%% below %(year)s") % {"value": value, "year": self.baseline_year}
-        if self.kind == kinds.CUMULATIVE_TOTAL:
-            return _("%(value)s %(unit)s in total") % {"value": value, "unit": unit}
-        if self.kind == kinds.POINT_REDUCTION:
-            return _("%(value)s percentage points lower") % {"value": value}
-        if self.kind == kinds.MILESTONE:
-            return _("Done by %(year)s") % {"year": self.target_year}
-        if self.kind == kinds.AT_LEAST:
-            return f"{'>' if self.strict else '≥'} {value}{shown_unit}"
-        return f"{'<' if self.strict else '≤'} {value}{shown_unit}"
+        kind = kinds.kind(self.kind)
+        if kind.target_sentence:
+            year = self.baseline_year if kind.target_sentence_year == "baseline" else self.target_year
+            return gettext(kind.target_sentence) % {"value": value, "unit": unit, "year": year}
+        bound = (">" if self.strict else "≥") if kind.upward else ("<" if self.strict else "≤")
+        return f"{bound} {value}{'%' if unit == '%' else ''}"
 
     # An indicator is the responsibility of the departments of its task: the plan assigns them per task.
     @property
