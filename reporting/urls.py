@@ -13,6 +13,7 @@ urlpatterns = [
     path("departments/<int:pk>/reports/", views.report_save, name="report-save"),
     path("regions/<int:pk>/", views.region_page, name="region"),
     path("report/", views.annual_report, name="report"),
+    *views.assessment.urlpatterns,
     path("entry/", views.entry_grid, name="entry"),
     path("entry/<str:code>/<int:year>/", views.figure_entry, name="figure-entry"),
     path("entry/<str:code>/<int:year>/region/<int:region_id>/", views.figure_entry, name="figure-entry-region"),

@@ -1,3 +1,4 @@
+from . import assessment as assessment  # the final assessment: its urlpatterns, included by reporting/urls.py
 from .completeness import completeness
 from .department import department_page, report_save
 from .entry import entry_grid, figure_entry
