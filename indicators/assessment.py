@@ -56,7 +56,7 @@ def judge(*, kind, strict, target_value, value, stage=None):
         return Verdict(NO_DATA, stage=stage)
     upward = kinds.kind(kind).upward
     target, value = float(target_value), float(value)
-    met = progress._meets(pd.Series([value]), target, strict, at_least=upward).iloc[0]
+    met = progress.meets(pd.Series([value]), target, strict, at_least=upward).iloc[0]
     gap = target - value if upward else value - target
     return Verdict(MET if met else NOT_MET, gap=gap, value=value, stage=stage)
 

@@ -221,7 +221,7 @@ def _cumulative(grid, values):
     return total.where(missing == 0)
 
 
-def _meets(value, target, strict, *, at_least=True):
+def meets(value, target, strict, *, at_least=True):
     if at_least:
         met = np.where(strict, value > target + EPSILON, value >= target - EPSILON)
     else:
@@ -273,7 +273,7 @@ def _relative_reduction(grid, rows):
         current=_series(grid, current),
         value=reduction * 100,
         achieved=reduction / x,
-        met=_meets(reduction, x, grid["strict"]),
+        met=meets(reduction, x, grid["strict"]),
         backwards=rose,
         required_per_year=100 * (1 - ((1 - x) / (1 - reduction)) ** (1 / left)),
         projected=100 * (1 - (1 - reduction) ** (span / since)),
@@ -292,7 +292,7 @@ def _cumulative_total(grid, rows):
         current=amount,
         value=total,
         achieved=total / x,
-        met=_meets(total, x, grid["strict"]),
+        met=meets(total, x, grid["strict"]),
         backwards=amount < 0,
         required_per_year=(x - total) / left,
         projected=total * span / since,
@@ -306,7 +306,7 @@ def _level_target(grid, rows):
     level, x, strict = grid[kinds.LEVEL], grid["target_value"], grid["strict"]
     level_at_b = _at_baseline(grid, level).fillna(grid["baseline_value"])
     previous = _previous(grid, level, at_baseline=level_at_b)
-    met = _meets(level, x, strict).where(upward, _meets(level, x, strict, at_least=False))
+    met = meets(level, x, strict).where(upward, meets(level, x, strict, at_least=False))
     backwards = (level < previous - EPSILON).where(upward, level > previous + EPSILON)
     _set(
         grid,
@@ -348,7 +348,7 @@ def _point_reduction(grid, rows):
         current=share,
         value=points,
         achieved=points / x,
-        met=_meets(points, x, grid["strict"]),
+        met=meets(points, x, grid["strict"]),
         backwards=share > previous + EPSILON,
         required_per_year=(x - points) / left,
         projected=points * span / since,
@@ -367,7 +367,7 @@ def _milestone(grid, rows):
         current=done,
         value=done,
         achieved=done / x,
-        met=_meets(done, x, grid["strict"]),
+        met=meets(done, x, grid["strict"]),
         backwards=done < previous - EPSILON,
         required_per_year=(x - done) / left,
         projected=(done * span / since).clip(upper=100),

@@ -207,3 +207,13 @@ def _bayuquan():
     from departments.models import Region
 
     return Region.objects.get(name="鲅鱼圈区")
+
+
+@pytest.mark.parametrize(("day", "shown"), [(date(2026, 3, 30), False), (date(2026, 3, 31), True)])
+def test_the_header_links_it_once_it_opens(client, leader, monkeypatch, day, shown):
+    from reporting import context_processors
+
+    monkeypatch.setattr(context_processors, "timezone", SimpleNamespace(localdate=lambda: day))
+    client.force_login(leader)
+    page = client.get(reverse("reporting:overview")).content.decode()
+    assert (reverse("reporting:assessment") in page) == shown
