@@ -29,8 +29,8 @@ lint: install
 
 # Regenerate and compile the translations (needs GNU gettext; the compiled .mo files are committed).
 messages: install
-	DEBUG=1 $(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore "tests/*" --no-obsolete
-	DEBUG=1 $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*"
+	DEBUG=1 $(PY) manage.py makemessages --locale zh_Hans --ignore ".venv/*" --ignore ".venv-load/*" --ignore "tests/*" --no-obsolete
+	DEBUG=1 $(PY) manage.py compilemessages --locale zh_Hans --ignore ".venv/*" --ignore ".venv-load/*"
 
 clean:
 	rm -rf $(VENV) .venv-load db.sqlite3 staticfiles
