@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# Test processes (pytest-xdist); each has its own test database.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install lint messages clean bench-load
 
@@ -22,7 +24,7 @@ run: install
 
 test: install lint
 	$(PY) manage.py makemigrations --check --dry-run --settings=yingkou_targets.settings_test
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest -n $(TEST_WORKERS)
 
 lint: install
 	$(VENV)/bin/ruff check .

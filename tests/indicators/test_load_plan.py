@@ -53,7 +53,7 @@ def test_command_reports_what_it_loaded(db, capsys):
 
 
 def test_command_refuses_a_missing_file_and_loads_nothing(db, tmp_path):
-    with pytest.raises(CommandError, match="Cannot read the catalogue"):
+    with pytest.raises(CommandError, match="无法读取方案目录文件"):  # the site speaks Chinese
         call_command("load_plan", file=str(tmp_path / "missing.toml"))
     assert not Plan.objects.exists()
 
