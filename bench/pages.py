@@ -96,9 +96,9 @@ def generate(count, *, regional_share):
     from departments.models import Region
     from indicators.catalogue import read_catalogue
     from indicators.models import Indicator, Task
-    from indicators.services import plan_load
+    from indicators.services import plan_load, plan_transition
 
-    plan = plan_load(catalogue=read_catalogue())
+    plan = plan_transition(plan=plan_load(catalogue=read_catalogue()), to="active", reason="benchmark", user=None)
     missing = REGIONS - Region.objects.count()
     for n in range(missing):
         Region.objects.create(name=f"基准区{n}", kind=Region.Kind.DISTRICT, position=100 + n)

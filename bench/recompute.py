@@ -127,6 +127,7 @@ def setup_django(url):
         DEBUG="0",
         SECRET_KEY="bench-only-not-secret-" + "0123456789abcdef" * 3,
         ALLOWED_HOSTS="localhost",
+        HTTPS="0",  # django.test.Client speaks plain HTTP: no redirect to https
     )
     os.environ.pop("CELERY_BROKER_URL", None)
     import django
@@ -142,7 +143,13 @@ def generate(count):
     from indicators.models import Indicator, Plan, Task
 
     plan = Plan.objects.create(
-        name="基准测试方案", document_number="bench", adopted_on="2022-11-16", baseline_year=2020, target_year=2025
+        name="基准测试方案",
+        document_number="bench",
+        slug="bench",
+        status="active",
+        adopted_on="2022-11-16",
+        baseline_year=2020,
+        target_year=2025,
     )
     task = Task.objects.create(plan=plan, code="bench", title="基准测试", text="")
     regions = [Region.objects.create(name=f"基准区{n}", kind="district", position=n) for n in range(REGIONS)]

@@ -68,10 +68,10 @@ def prepare():
     from departments.services import roles_ensure
     from indicators.catalogue import read_catalogue
     from indicators.models import Figure, Indicator, Task, TaskResponsibility
-    from indicators.services import plan_load
+    from indicators.services import plan_load, plan_transition
     from tests.factories import UserFactory
 
-    plan = plan_load(catalogue=read_catalogue())
+    plan = plan_transition(plan=plan_load(catalogue=read_catalogue()), to="active", reason="benchmark", user=None)
     ecology = Department.objects.get(name="市生态环境局")
     task = Task.objects.create(plan=plan, code="bench", title="基准测试", text="", position=99)
     TaskResponsibility.objects.create(task=task, department=ecology, role="lead")
