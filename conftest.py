@@ -7,7 +7,7 @@ from departments.models import Department, Region
 from departments.services import roles_ensure
 from indicators.catalogue import read_catalogue
 from indicators.models import Plan
-from indicators.services import plan_load, plan_transition
+from indicators.plans import plan_load, plan_transition
 from tests.factories import UserFactory
 
 

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 
-PASSWORD = "demo-2025"  # the demo accounts' password (indicators.services.DEMO_PASSWORD)
+PASSWORD = "demo-2025"  # the demo accounts' password (indicators.plans.DEMO_PASSWORD)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # Indicator codes of the plan with figures in the demo (fixtures/plan.toml).
 CODES = ["EI_GDP", "COD", "NH3N", "NOX", "VOCS", "STRAW_USE", "RURAL_SEWAGE", "CLEAN_HEATING", "STEEL_ULE"]

@@ -71,7 +71,7 @@ def main():
     plan, figures = generate(count, regional_share=args.regional_share)
     print(f"data: the plan + {count} indicators, {figures} approved figures ({time.perf_counter() - started:.1f} s)")
 
-    from indicators.services import progress_recompute
+    from indicators.recompute import progress_recompute
 
     started = time.perf_counter()
     written = progress_recompute()
@@ -96,7 +96,7 @@ def generate(count, *, regional_share):
     from departments.models import Region
     from indicators.catalogue import read_catalogue
     from indicators.models import Indicator, Task
-    from indicators.services import plan_load, plan_transition
+    from indicators.plans import plan_load, plan_transition
 
     plan = plan_transition(plan=plan_load(catalogue=read_catalogue()), to="active", reason="benchmark", user=None)
     missing = REGIONS - Region.objects.count()

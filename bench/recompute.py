@@ -48,7 +48,7 @@ def main():
     print(f"data: {indicators} indicators x {REGIONS} regions x {len(YEARS)} years = {figures} approved figures")
     print(f"generate: {time.perf_counter() - started:.2f} s")
 
-    from indicators import selectors, services
+    from indicators import recompute, selectors
 
     ids = selectors.indicator_ids()
     if args.unlogged:
@@ -57,8 +57,8 @@ def main():
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE indicators_result SET UNLOGGED")
     read = best(args.repeat, lambda: selectors.figures_frame(ids))
-    written = services.progress_recompute()
-    recompute = best(args.repeat, services.progress_recompute)
+    written = recompute.progress_recompute()
+    recompute = best(args.repeat, recompute.progress_recompute)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"results written: {written}")
     print(f"read figures into a DataFrame: {read:.2f} s")
@@ -75,7 +75,7 @@ def phases(ids):
     """One more recompute, timed piece by piece (the same calls progress_recompute makes, one batch)."""
     from django.db import transaction
 
-    from indicators import progress, selectors, services
+    from indicators import progress, recompute, selectors
     from indicators.models import Result
 
     timings, started = {}, time.perf_counter()
@@ -92,7 +92,7 @@ def phases(ids):
         lap("compute")
         Result.objects.filter(indicator_id__in=ids).delete()
         lap("delete")
-        services._results_write(results)
+        recompute._results_write(results)
         lap("encode and COPY")
     lap("commit")
     return timings

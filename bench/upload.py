@@ -68,7 +68,7 @@ def prepare():
     from departments.services import roles_ensure
     from indicators.catalogue import read_catalogue
     from indicators.models import Figure, Indicator, Task, TaskResponsibility
-    from indicators.services import plan_load, plan_transition
+    from indicators.plans import plan_load, plan_transition
     from tests.factories import UserFactory
 
     plan = plan_transition(plan=plan_load(catalogue=read_catalogue()), to="active", reason="benchmark", user=None)

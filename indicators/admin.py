@@ -11,7 +11,8 @@ from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
 from .models import Figure, Indicator, Plan, PlanEvent, Reminder, Result, Task, TaskResponsibility, Upload
-from .services import TransitionRefused, figures_changed, plan_transition
+from .plans import TransitionRefused, plan_transition
+from .recompute import figures_changed
 
 
 class PlanEventInline(admin.TabularInline):

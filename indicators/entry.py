@@ -13,19 +13,19 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from . import kinds, parsing, permissions, plausibility
-from .models import Figure, Upload
-from .services import (
+from .figures import (
     CREATE,
     REPLACE,
     UNCHANGED,
     ImportRejected,
-    figures_changed,
     figures_indicators,
     figures_parse,
     figures_plan,
     figures_save,
     neighbour_values,
 )
+from .models import Figure, Upload
+from .recompute import figures_changed
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 

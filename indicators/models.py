@@ -32,7 +32,7 @@ class PlanQuerySet(models.QuerySet):
 class Plan(BilingualName, models.Model):
     class Status(models.TextChoices):
         # draft: loaded, seen by administrators only; active: entered, reminded and shown; closed: its final
-        # assessment is published, read-only. An administrator moves it forward (services.plan_transition).
+        # assessment is published, read-only. An administrator moves it forward (plans.plan_transition).
         DRAFT = "draft", _("Draft")
         ACTIVE = "active", _("Active")
         CLOSED = "closed", _("Closed")

@@ -5,19 +5,19 @@ from celery import shared_task
 from django.db import DatabaseError
 from django.utils import timezone
 
-from . import entry, reminders, services
+from . import entry, recompute, reminders
 
 # A database that is briefly unavailable (restart, failover, lock timeout) is worth a few retries.
 RETRY = {"autoretry_for": (DatabaseError,), "retry_backoff": True, "retry_backoff_max": 300, "max_retries": 5}
 # A recompute is acknowledged only once it ended, and handed back when its worker dies mid-run; its
-# RecomputeRun counts the attempts and gives up on one that keeps killing workers (services.MAX_ATTEMPTS).
+# RecomputeRun counts the attempts and gives up on one that keeps killing workers (recompute.MAX_ATTEMPTS).
 RECOMPUTE = {"bind": True, "acks_late": True, "reject_on_worker_lost": True, **RETRY}
 
 
 @shared_task(**RECOMPUTE)
 def recompute_indicators(self, indicator_ids, run_id=None):
     """After approved figures of these indicators changed (run_id: the run recorded when it was queued)."""
-    return services.progress_recompute(indicator_ids=indicator_ids, run_id=run_id, task_id=self.request.id)
+    return recompute.progress_recompute(indicator_ids=indicator_ids, run_id=run_id, task_id=self.request.id)
 
 
 @shared_task(**RECOMPUTE)
@@ -28,14 +28,14 @@ def recompute_all(self, run_id=None):
         if not self.request.is_eager:
             self.update_state(state="PROGRESS", meta={"done": done, "total": total})
 
-    return services.progress_recompute(on_progress=report, run_id=run_id, task_id=self.request.id)
+    return recompute.progress_recompute(on_progress=report, run_id=run_id, task_id=self.request.id)
 
 
 @shared_task(**RECOMPUTE)
 def recompute_stale(self):
     """Every 5 minutes: closes runs whose worker or message was lost and recomputes what changed since
     its results (a recompute that was never queued, failed or died)."""
-    return services.progress_recompute_stale(now=timezone.now(), task_id=self.request.id)
+    return recompute.progress_recompute_stale(now=timezone.now(), task_id=self.request.id)
 
 
 @shared_task(**RETRY)

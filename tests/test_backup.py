@@ -14,7 +14,8 @@ from django.core.management import call_command
 from django.db import connection
 
 from indicators.models import Figure, Result
-from indicators.services import demo_load, progress_recompute
+from indicators.plans import demo_load
+from indicators.recompute import progress_recompute
 
 ROOT = Path(__file__).resolve().parent.parent
 

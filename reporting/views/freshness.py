@@ -7,8 +7,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from indicators import permissions, services
+from indicators import permissions
 from indicators.models import RecomputeRun
+from indicators.recompute import recompute_queue
 from reporting import params, selectors
 from reporting.access import allowed
 
@@ -29,7 +30,7 @@ def freshness(request):
 def recompute(request):
     """An administrator recomputes every indicator now; the page follows the run until it ends. With the
     job queue down the run is recorded as failed and the page says so."""
-    run = services.recompute_queue()
+    run = recompute_queue()
     if run.status == RecomputeRun.Status.FAILED:
         messages.error(
             request,

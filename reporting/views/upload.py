@@ -9,8 +9,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from indicators import entry, permissions, selectors, workbook
+from indicators.figures import ImportRejected
 from indicators.models import Upload
-from indicators.services import ImportRejected
 from reporting.access import allowed
 from reporting.forms import UploadForm
 from reporting.templatetags.reporting import problem_text

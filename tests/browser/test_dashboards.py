@@ -16,7 +16,8 @@ from playwright.sync_api import expect
 from departments import roles
 from departments.models import Department, Region, User
 from indicators.models import Indicator, Result
-from indicators.services import demo_load, progress_recompute
+from indicators.plans import demo_load
+from indicators.recompute import progress_recompute
 from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -6,9 +6,9 @@ from decimal import Decimal
 import openpyxl
 import pytest
 
+from indicators.figures import ImportRejected, figures_import
 from indicators.models import Figure
 from indicators.parsing import MAX_ROWS
-from indicators.services import ImportRejected, figures_import
 
 HEADER = "indicator,region,year,value,measure,stage,note"
 # Figures already in the database before each bad file arrives: a refused file must leave them as they are.

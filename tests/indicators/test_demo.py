@@ -7,7 +7,7 @@ from departments.models import User
 from indicators import kinds
 from indicators.demo import demo_rows
 from indicators.models import Figure, Indicator, Plan
-from indicators.services import DEMO_SOURCE
+from indicators.plans import DEMO_SOURCE
 
 
 def indicator_dicts(catalogue):

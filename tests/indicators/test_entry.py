@@ -7,8 +7,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from departments.models import Region
 from indicators import entry
+from indicators.figures import ImportRejected, figures_import
 from indicators.models import Figure, Indicator, Result
-from indicators.services import ImportRejected, figures_import
 
 pytestmark = pytest.mark.django_db
 

@@ -5,8 +5,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import CommandError, call_command
 
+from indicators.figures import ImportRejected, figures_import
 from indicators.models import Figure
-from indicators.services import ImportRejected, figures_import
 
 GOOD = """indicator,region,year,value,measure,stage,note
 EI_GDP,,2021,-2.9,change_rate,final,统计公报

@@ -10,8 +10,8 @@ from departments.models import Department, Region
 from indicators import kinds
 from indicators.catalogue import CATALOGUE_PATH
 from indicators.models import Indicator, Plan, Task, TaskResponsibility
+from indicators.plans import plan_load
 from indicators.selectors import plan_export
-from indicators.services import plan_load
 
 
 def snapshot():

@@ -9,7 +9,7 @@ from departments.models import Department
 from departments.services import roles_ensure
 from indicators import permissions
 from indicators.models import Plan, PlanEvent
-from indicators.services import TransitionRefused, plan_load, plan_transition
+from indicators.plans import TransitionRefused, plan_load, plan_transition
 from tests.factories import UserFactory
 
 

@@ -8,7 +8,7 @@ from django.core.management import CommandError, call_command
 from django.utils import translation
 
 from departments.models import Region
-from indicators import services
+from indicators import figures, recompute
 from indicators.models import Figure, Indicator, Result
 
 
@@ -43,7 +43,7 @@ def rows(**filters):
 
 
 def test_every_indicator_gets_a_city_result_per_year(plan):
-    written = services.progress_recompute()
+    written = recompute.progress_recompute()
     assert written == Indicator.objects.count() * 5 == Result.objects.count()
     assert set(Result.objects.values_list("status", flat=True)) == {"grey"}
 
@@ -51,7 +51,7 @@ def test_every_indicator_gets_a_city_result_per_year(plan):
 def test_only_approved_figures_count(cod):
     approved(cod, 2021, 700)
     approved(cod, 2022, 800, status=Figure.Status.SUBMITTED)
-    services.progress_recompute(indicator_ids=[cod.pk])
+    recompute.progress_recompute(indicator_ids=[cod.pk])
     statuses = dict(Result.objects.filter(indicator=cod, region=None).values_list("year", "rule"))
     assert statuses[2021] == "on_schedule"  # 700 / 3472 = 0.2016 >= 0.2
     assert statuses[2022] == "no_data"
@@ -60,10 +60,10 @@ def test_only_approved_figures_count(cod):
 def test_recomputing_twice_gives_the_same_rows(cod, region):
     approved(cod, 2021, 700)
     approved(cod, 2021, 300, region=region)
-    services.progress_recompute()
+    recompute.progress_recompute()
     first = rows()
-    services.progress_recompute()
-    services.progress_recompute(indicator_ids=[cod.pk])
+    recompute.progress_recompute()
+    recompute.progress_recompute(indicator_ids=[cod.pk])
     assert rows() == first
     assert Result.objects.count() == Indicator.objects.count() * 5 + 5  # one region series
 
@@ -72,7 +72,7 @@ def test_city_total_sums_regions_and_region_gets_its_own_results(cod, region):
     other = Region.objects.get(name="大石桥市")
     approved(cod, 2021, 300, region=region)
     approved(cod, 2021, 400, region=other)
-    services.progress_recompute(indicator_ids=[cod.pk])
+    recompute.progress_recompute(indicator_ids=[cod.pk])
     city = Result.objects.get(indicator=cod, region=None, year=2021)
     assert (city.value, city.source) == (700, "region_sum")
     assert Result.objects.get(indicator=cod, region=region, year=2021).value == 300
@@ -81,10 +81,10 @@ def test_city_total_sums_regions_and_region_gets_its_own_results(cod, region):
 def test_final_supersedes_preliminary(plan):
     ei = Indicator.objects.get(code="EI_GDP")
     approved(ei, 2021, -2.0, measure="change_rate", stage=Figure.Stage.PRELIMINARY)
-    services.progress_recompute(indicator_ids=[ei.pk])
+    recompute.progress_recompute(indicator_ids=[ei.pk])
     assert Result.objects.get(indicator=ei, region=None, year=2021).status == "yellow"  # 0.129 < 0.2137
     approved(ei, 2021, -3.5, measure="change_rate", stage=Figure.Stage.FINAL)
-    services.progress_recompute(indicator_ids=[ei.pk])
+    recompute.progress_recompute(indicator_ids=[ei.pk])
     result = Result.objects.get(indicator=ei, region=None, year=2021)
     assert (result.status, round(result.achieved, 6)) == ("green", 0.225806)
 
@@ -101,7 +101,7 @@ def test_energy_components_are_stored_as_inputs(plan):
         (2022, "renewable_new", 30),
     ]:
         approved(ei, year, value, measure=measure)
-    services.progress_recompute(indicator_ids=[ei.pk])
+    recompute.progress_recompute(indicator_ids=[ei.pk])
     result = Result.objects.get(indicator=ei, region=None, year=2022)
     assert result.source == "components"
     assert round(result.value, 4) == 12.1212  # 1 - (870 / 1100) / 0.9
@@ -118,11 +118,11 @@ def test_plan_threshold_and_indicator_override(cod):
     approved(cod, 2021, 600)  # a = 0.1728 < e = 0.2
     cod.task.plan.green_ratio = Decimal("0.8")  # 0.1728 >= 0.16
     cod.task.plan.save()
-    services.progress_recompute(indicator_ids=[cod.pk])
+    recompute.progress_recompute(indicator_ids=[cod.pk])
     assert Result.objects.get(indicator=cod, region=None, year=2021).status == "green"
     cod.green_ratio = Decimal("0.9")  # 0.1728 < 0.18
     cod.save()
-    services.progress_recompute(indicator_ids=[cod.pk])
+    recompute.progress_recompute(indicator_ids=[cod.pk])
     assert Result.objects.get(indicator=cod, region=None, year=2021).status == "yellow"
 
 
@@ -131,7 +131,7 @@ def test_trajectory_on_the_indicator(plan):
     ei.trajectory = {"2021": 2.5}
     ei.save()
     approved(ei, 2021, -2.9, measure="change_rate")
-    services.progress_recompute(indicator_ids=[ei.pk])
+    recompute.progress_recompute(indicator_ids=[ei.pk])
     result = Result.objects.get(indicator=ei, region=None, year=2021)
     assert (round(result.expected, 6), result.status) == (0.16129, "green")  # 2.5 / 15.5
 
@@ -139,20 +139,20 @@ def test_trajectory_on_the_indicator(plan):
 def test_approving_through_the_import_recomputes_on_commit(cod, django_capture_on_commit_callbacks, tmp_path):
     data = b"indicator,region,year,value\nCOD,,2021,700\n"
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.figures_import(data=data, filename="cod.csv", approve=True)
+        figures.figures_import(data=data, filename="cod.csv", approve=True)
     assert len(callbacks) == 1
     assert Result.objects.get(indicator=cod, region=None, year=2021).rule == "on_schedule"
 
 
 def test_a_submitted_import_does_not_recompute(cod, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        services.figures_import(data=b"indicator,year,value\nCOD,2021,700\n", filename="cod.csv")
+        figures.figures_import(data=b"indicator,year,value\nCOD,2021,700\n", filename="cod.csv")
     assert callbacks == []
 
 
 def test_export_progress_prints_the_contract(cod, capsys):
     approved(cod, 2021, 700)
-    services.progress_recompute(indicator_ids=[cod.pk])
+    recompute.progress_recompute(indicator_ids=[cod.pk])
     call_command("export_progress", indicator="COD")
     exported = json.loads(capsys.readouterr().out)
     assert [row["year"] for row in exported] == [2021, 2022, 2023, 2024, 2025]
@@ -177,7 +177,7 @@ def test_export_progress_prints_the_contract(cod, capsys):
 
 def test_export_progress_writes_the_sites_language_whatever_the_caller_activated(cod, capsys):
     approved(cod, 2021, 700)
-    services.progress_recompute(indicator_ids=[cod.pk])
+    recompute.progress_recompute(indicator_ids=[cod.pk])
     with translation.override("en"):
         call_command("export_progress", indicator="COD")
     text = json.loads(capsys.readouterr().out)[0]["explanation"]["text"]

@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 
 from indicators.models import Indicator, Plan
-from indicators.services import demo_load, plan_load, progress_recompute
+from indicators.plans import demo_load, plan_load
+from indicators.recompute import progress_recompute
 
 
 def synthetic(catalogue):

@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from indicators import entry
+from indicators.figures import ImportRejected
 from indicators.models import Figure, Upload
-from indicators.services import ImportRejected
 
 GOOD = b"indicator,year,value\nCOD,2021,610\n"
 

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from indicators.models import Figure, Indicator
-from indicators.services import progress_recompute
+from indicators.recompute import progress_recompute
 
 
 def approve(code, year, measure, value, region=None):

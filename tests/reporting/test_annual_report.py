@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from departments.models import Department
 from indicators.models import Indicator, ProgressReport, Task
-from indicators.services import progress_recompute
+from indicators.recompute import progress_recompute
 from tests.reporting.conftest import approve, plot
 
 URL = reverse("reporting:report")

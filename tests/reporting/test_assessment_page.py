@@ -10,7 +10,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from indicators.models import Figure, Indicator
-from indicators.services import progress_recompute
+from indicators.recompute import progress_recompute
 from reporting.views import assessment as view
 from tests.factories import UserFactory
 from tests.reporting.conftest import approve, grow

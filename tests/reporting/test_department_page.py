@@ -11,7 +11,7 @@ from django.utils import translation
 
 from departments.models import Department
 from indicators.models import Figure, Indicator, ProgressReport, Task, TaskResponsibility
-from indicators.services import progress_recompute
+from indicators.recompute import progress_recompute
 
 ECOLOGY = "市生态环境局"
 HOUSING = "市住建局"

@@ -8,7 +8,7 @@ from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators import services
+from indicators import recompute
 from indicators.models import Figure, Indicator, PendingRecompute, RecomputeRun
 from reporting import selectors
 from tests.celery_apps import broker_down
@@ -28,7 +28,7 @@ def test_a_recompute_records_what_the_results_stand_on(results):
 
 def test_approving_queues_a_run_that_is_done_after_the_commit(results, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        services.figures_changed(indicator_ids=[Figure.objects.first().indicator_id])
+        recompute.figures_changed(indicator_ids=[Figure.objects.first().indicator_id])
     runs = list(RecomputeRun.objects.order_by("pk"))
     assert len(runs) == 2 and (runs[1].status, runs[1].whole_plan, runs[1].total) == ("done", False, 1)
 
@@ -37,16 +37,16 @@ def test_a_failed_recompute_is_recorded_and_raised(results, monkeypatch):
     def broken(ids):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(services, "_recompute_batch", broken)
+    monkeypatch.setattr(recompute, "_recompute_batch", broken)
     with pytest.raises(RuntimeError):
-        services.progress_recompute()
+        recompute.progress_recompute()
     run = RecomputeRun.objects.order_by("-pk").first()
     assert run.status == "failed" and "disk full" in run.error and run.finished_at
 
 
 def test_old_runs_are_pruned(results):
     old = RecomputeRun.objects.create(status="done", finished_at=timezone.now() - timedelta(days=61))
-    services.progress_recompute()
+    recompute.progress_recompute()
     assert not RecomputeRun.objects.filter(pk=old.pk).exists()
     assert RecomputeRun.objects.filter(status="done").count() == 2
 
@@ -107,7 +107,7 @@ def test_changes_not_yet_counted_are_shown_while_nothing_runs(client, leader, re
 def test_an_approval_with_the_broker_down_is_saved_and_left_pending(results, django_capture_on_commit_callbacks):
     cod = Indicator.objects.get(code="COD")
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
-        services.figures_changed(indicator_ids=[cod.pk])  # raised into the request before
+        recompute.figures_changed(indicator_ids=[cod.pk])  # raised into the request before
     run = RecomputeRun.objects.order_by("-pk").first()
     assert run.status == "failed" and "not queued" in run.error
     assert list(PendingRecompute.objects.values_list("indicator_id", flat=True)) == [cod.pk]

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from indicators import entry
 from indicators.models import Figure, Indicator
-from indicators.services import progress_recompute
+from indicators.recompute import progress_recompute
 
 URL = reverse("reporting:indicator", args=["STEEL_ULE"])
 UNLOCK = reverse("reporting:indicator-unlock", args=["STEEL_ULE"])

@@ -11,7 +11,7 @@ from departments import roles
 from departments.models import Department, Region
 from departments.services import roles_ensure
 from indicators.models import Indicator, Plan, RecomputeRun, Result, TaskResponsibility
-from indicators.services import progress_recompute
+from indicators.recompute import progress_recompute
 from reporting import selectors
 from tests.factories import UserFactory
 from tests.reporting.conftest import approve, grow

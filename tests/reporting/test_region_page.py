@@ -12,7 +12,7 @@ from django.utils import translation
 from departments.models import Region
 from indicators import progress
 from indicators.models import Figure, Indicator, Result
-from indicators.services import progress_recompute
+from indicators.recompute import progress_recompute
 from tests.reporting.conftest import plot
 
 BY_REGION = ["EI_GDP", "COD", "NH3N", "NOX", "VOCS"]

@@ -3,8 +3,8 @@ from pathlib import Path
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from indicators.figures import ImportRejected, figures_import
 from indicators.management.plans import add_plan_argument, plan_named
-from indicators.services import ImportRejected, figures_import
 
 
 class Command(BaseCommand):

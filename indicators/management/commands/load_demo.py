@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from departments.roles import LABELS
 from indicators.models import Figure, Plan
-from indicators.services import DEMO_PASSWORD, demo_load, plan_transition
+from indicators.plans import DEMO_PASSWORD, demo_load, plan_transition
 
 
 class Command(BaseCommand):

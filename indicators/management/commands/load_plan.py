@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from indicators.catalogue import CATALOGUE_PATH, CatalogueError, read_catalogue
-from indicators.services import plan_load
+from indicators.plans import plan_load
 
 
 class Command(BaseCommand):

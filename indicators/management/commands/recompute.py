@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators import services, tasks
+from indicators import recompute, tasks
 from indicators.management.plans import add_plan_argument, plan_named
 from indicators.models import Indicator
 
@@ -23,7 +23,7 @@ class Command(BaseCommand):
                     raise CommandError(f"Unknown indicator {indicator}. `manage.py export_plan` lists the codes.")
             ids = list(indicators.values_list("pk", flat=True))
         if sync:
-            written = services.progress_recompute(indicator_ids=ids, on_progress=self._progress)
+            written = recompute.progress_recompute(indicator_ids=ids, on_progress=self._progress)
             self.stdout.write(self.style.SUCCESS(f"Recomputed: {written} results written."))
             return
         job = tasks.recompute_indicators.delay(ids) if ids else tasks.recompute_all.delay()

@@ -1,0 +1,251 @@
+"""Loading plans: a catalogue into the database, a plan's life (draft, active, closed), the demo data."""
+
+from decimal import Decimal
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext
+from simple_history.utils import bulk_create_with_history
+
+from departments import roles
+from departments.models import Department, Region
+from departments.services import roles_ensure, user_upsert
+
+from . import kinds
+from .demo import demo_rows
+from .models import Figure, Indicator, Plan, PlanEvent, Task, TaskResponsibility
+from .recompute import figures_changed
+
+
+@transaction.atomic
+def plan_load(*, catalogue):
+    """Creates or updates the plan, its departments, regions, tasks and indicators from a catalogue
+    (see indicators.catalogue). Keyed on natural keys, so loading twice gives the same database;
+    baseline values already entered are kept when the catalogue has none."""
+    departments = _upsert_units(Department, catalogue["departments"])
+    _upsert_units(Region, catalogue["regions"])
+
+    data = catalogue["plan"]
+    # A plan is loaded as a draft (only administrators see it) and keeps its state when loaded again.
+    plan, _ = Plan.objects.update_or_create(
+        document_number=data["document_number"],
+        defaults={key: data[key] for key in ("name", "name_en", "adopted_on", "baseline_year", "target_year")}
+        | {"slug": data.get("slug") or _free_slug(data), "fictional": data.get("fictional", False)},
+    )
+
+    tasks = {}
+    for position, item in enumerate(catalogue["tasks"]):
+        task, _ = Task.objects.update_or_create(
+            plan=plan,
+            code=item["code"],
+            defaults={key: item[key] for key in ("title", "title_en", "text", "responsibility_text")}
+            | {"position": position},
+        )
+        tasks[item["code"]] = task
+        _set_responsibilities(task, item, departments)
+
+    for position, item in enumerate(catalogue["indicators"]):
+        fields = {
+            key: item[key]
+            for key in (
+                "section",
+                "name",
+                "name_en",
+                "unit",
+                "unit_en",
+                "kind",
+                "baseline_year",
+                "target_year",
+                "target_value",
+                "binding",
+                "by_region",
+                "strict",
+                "energy_components",
+                "source_text",
+                "note",
+            )
+        }
+        if item["baseline_value"] is not None:
+            fields["baseline_value"] = item["baseline_value"]
+        # Keyed on the plan and the code: loading a plan never moves another plan's indicators.
+        Indicator.objects.filter(task__plan=plan).update_or_create(
+            code=item["code"], defaults=fields | {"task": tasks[item["task"]], "position": position}
+        )
+    return plan
+
+
+def _free_slug(data):
+    """A short name for a catalogue that gives none: its baseline and target years, made unique."""
+    base = f"plan-{data['baseline_year']}-{data['target_year']}"
+    existing = Plan.objects.filter(document_number=data["document_number"]).values_list("slug", flat=True).first()
+    if existing:
+        return existing
+    taken = set(Plan.objects.filter(slug__startswith=base).values_list("slug", flat=True))
+    slug, n = base, 1
+    while slug in taken:
+        n += 1
+        slug = f"{base}-{n}"
+    return slug
+
+
+class TransitionRefused(Exception):
+    """The plan cannot move to that state (plans move forward only), or no reason was given."""
+
+
+@transaction.atomic
+def plan_transition(*, plan, to, reason, user):
+    """Moves a plan to its next state (draft → active → closed), keeping who, when and why."""
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)  # two administrators at once: one moves it
+    if not reason.strip():
+        raise TransitionRefused(gettext("Give the reason for the change."))
+    if to != plan.next_status():
+        raise TransitionRefused(
+            gettext("The plan is %(status)s; it cannot become %(to)s.")
+            % {"status": plan.get_status_display(), "to": Plan.Status(to).label}
+        )
+    PlanEvent.objects.create(plan=plan, from_status=plan.status, to_status=to, reason=reason.strip(), user=user)
+    plan.status = to
+    plan.save(update_fields=["status"])
+    return plan
+
+
+def _upsert_units(model, items):
+    """Departments or regions by name, in catalogue order; returns them by name."""
+    units = {}
+    for position, item in enumerate(items):
+        fields = {key: item[key] for key in ("name_en", "kind", "aliases")} | {"position": position}
+        units[item["name"]], _ = model.objects.update_or_create(name=item["name"], defaults=fields)
+    return units
+
+
+def _set_responsibilities(task, item, departments):
+    wanted = [(name, TaskResponsibility.Role.LEAD) for name in item["lead_departments"]]
+    wanted += [(name, TaskResponsibility.Role.COOPERATING) for name in item["cooperating_departments"]]
+    task.responsibilities.exclude(department__name__in=[name for name, _ in wanted]).delete()
+    for position, (name, role) in enumerate(wanted):
+        TaskResponsibility.objects.update_or_create(
+            task=task, department=departments[name], defaults={"role": role, "position": position}
+        )
+
+
+DEMO_SOURCE = "演示数据（非官方统计）"
+DEMO_PASSWORD = "demo-2025"
+# (username, role, department, region, first name): one person per role, see README.md.
+DEMO_USERS = [
+    ("clerk", roles.CLERK, "市生态环境局", None, "生态环境局填报员"),
+    ("colleague", roles.CLERK, "市生态环境局", None, "生态环境局填报员二"),
+    ("head", roles.HEAD, "市发改委（市能源局）", None, "发改委负责人"),
+    ("reviewer", roles.REVIEWER, "市统计局", None, "统计局审核员"),
+    ("region_clerk", roles.CLERK, None, "鲅鱼圈区", "鲅鱼圈区填报员"),
+    ("leader", roles.LEADER, None, None, "市领导"),
+    ("admin", roles.ADMINISTRATOR, None, None, "系统管理员"),
+]
+
+
+@transaction.atomic
+def demo_load(*, plan):
+    """Demo users for every role and illustrative figures for 2020–2024, all approved.
+
+    Replaces only earlier demo figures; a figure entered for real is never overwritten.
+    Returns the users created, for the command to print their logins."""
+    roles_ensure()
+    users = [
+        user_upsert(
+            username=username,
+            password=DEMO_PASSWORD,
+            role=role,
+            first_name=first_name,
+            department=Department.objects.get(name=department) if department else None,
+            region=Region.objects.get(name=region) if region else None,
+            is_staff=role == roles.ADMINISTRATOR,
+            is_superuser=role == roles.ADMINISTRATOR,
+        )
+        for username, role, department, region, first_name in DEMO_USERS
+    ]
+    indicators = {i.code: i for i in Indicator.objects.filter(task__plan=plan)}
+    regions = {r.name: r for r in Region.objects.exclude(kind=Region.Kind.DEVELOPMENT_ZONE)}
+    Figure.objects.filter(indicator__task__plan=plan, source=DEMO_SOURCE).delete()
+    taken = set(
+        Figure.objects.filter(indicator__task__plan=plan, stage=Figure.Stage.FINAL).values_list(
+            "indicator__code", "region__name", "year", "measure"
+        )
+    )
+    rows = demo_rows(
+        [
+            {
+                "code": i.code,
+                "kind": i.kind,
+                "target_value": i.target_value,
+                "target_year": i.target_year,
+                "by_region": i.by_region,
+            }
+            for i in indicators.values()
+        ],
+        list(regions),
+    )
+    by_username = {user.username: user for user in users}
+    # Entered by the 生态环境局 clerk, approved by the 统计局 reviewer, who approves across departments.
+    entered_by, reviewed_by, now = by_username["clerk"], by_username["reviewer"], timezone.now()
+    bulk_create_with_history(
+        [
+            Figure(
+                indicator=indicators[code],
+                region=regions[region] if region else None,
+                year=year,
+                measure=measure,
+                value=value,
+                status=Figure.Status.APPROVED,
+                source=DEMO_SOURCE,
+                entered_by=entered_by,
+                reviewed_by=reviewed_by,
+                reviewed_at=now,
+            )
+            for code, region, year, measure, value in rows
+            if (code, region, year, measure) not in taken
+        ],
+        Figure,
+        default_user=entered_by,
+        default_change_reason="load_demo",
+    )
+    _demo_submissions(indicators, by_username, taken)
+    plan.has_demo_data = True
+    plan.save(update_fields=["has_demo_data"])
+    figures_changed(indicator_ids={i.pk for i in indicators.values()})
+    return users
+
+
+# Figures of the year being collected, waiting in the review queue:
+# (indicator, region, measure, change on 2024, entered by).
+DEMO_SUBMISSIONS = [
+    ("COD", "鲅鱼圈区", kinds.AMOUNT, Decimal("1.05"), "region_clerk"),
+    ("STRAW_USE", None, kinds.LEVEL, Decimal("1.01"), "clerk"),
+]
+
+
+def _demo_submissions(indicators, users, taken):
+    """A few 2025 figures submitted by demo clerks, so the review pages have something to show."""
+    now = timezone.now()
+    for code, region, measure, factor, username in DEMO_SUBMISSIONS:
+        last = Figure.objects.filter(
+            indicator=indicators[code], region__name=region, year=2024, measure=measure, status=Figure.Status.APPROVED
+        ).first()
+        if last is None or (code, region, 2025, measure) in taken:
+            continue
+        value = (last.value * factor).quantize(Decimal("0.1"))
+        figure = Figure(
+            indicator=indicators[code],
+            region=last.region,
+            year=2025,
+            measure=measure,
+            value=min(value, Decimal(100)) if measure == kinds.LEVEL else value,
+            status=Figure.Status.SUBMITTED,
+            source=DEMO_SOURCE,
+            entered_by=users[username],
+            submitted_at=now,
+            note="演示：2025年初步汇总",
+        )
+        figure._history_user, figure._change_reason = users[username], "load_demo"
+        figure.save()
+
+
+# --- Figures: import and change notification -------------------------------------------------------
