@@ -8,7 +8,7 @@ from django.db.models import F
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Font
 
 from departments.models import Region
 from indicators import assessment
@@ -17,7 +17,7 @@ from indicators.models import Figure, Indicator, Result, TaskResponsibility
 from indicators.workbook import write_cell
 from reporting import text
 from reporting.charts import format_number
-from reporting.exports import STATUS_FILLS, STATUS_FONTS
+from reporting.exports import paint_status
 
 OUTCOME_LABELS = {
     assessment.MET: gettext_lazy("Met"),
@@ -181,8 +181,7 @@ def _table(sheet, headers, lines):
             status = value[1] if isinstance(value, tuple) else None
             cell = write_cell(sheet.cell(row=number_, column=column), value[0] if status else value)
             if status:
-                cell.fill = PatternFill(fill_type="solid", fgColor=STATUS_FILLS[status])
-                cell.font = Font(color=STATUS_FONTS[status])
+                paint_status(cell, status)
     sheet.freeze_panes = "A4"
 
 

@@ -103,7 +103,7 @@ def _fill_summary(sheet, title, subtitle, headers, summary, status_labels):
         label_cell = _write(sheet.cell(row=row, column=1), label)
         _write(sheet.cell(row=row, column=2), value)
         if label in codes:
-            _paint(label_cell, codes[label])
+            paint_status(label_cell, codes[label])
     _fit_widths(sheet, ["label", "value"])
 
 
@@ -137,10 +137,11 @@ def _write_status(cell, code, status_labels):
     """The status as its word, in its colours; an unknown or missing status counts as grey (no data)."""
     known = code if code in STATUS_FILLS else UNKNOWN_STATUS
     _write(cell, status_labels.get(code, status_labels.get(known, "")))
-    _paint(cell, known)
+    paint_status(cell, known)
 
 
-def _paint(cell, code):
+def paint_status(cell, code):
+    """A cell in a status's colours (the workbooks' one palette)."""
     cell.fill = PatternFill(fill_type="solid", fgColor=STATUS_FILLS[code])
     cell.font = Font(color=STATUS_FONTS[code])
 
