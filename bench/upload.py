@@ -92,7 +92,7 @@ def prepare():
         for n in range(INDICATORS)
     )
     Figure.objects.bulk_create(
-        Figure(indicator=i, year=2020, measure="level", value=45, status="approved") for i in indicators
+        Figure(statistic=i.statistic, year=2020, measure="level", value=45, status="approved") for i in indicators
     )
     roles_ensure()
     clerk = UserFactory(username="bench_clerk", role=roles.CLERK, department=ecology)

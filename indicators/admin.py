@@ -10,7 +10,18 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import permissions
-from .models import Figure, Indicator, Plan, PlanEvent, Reminder, Result, Task, TaskResponsibility, Upload
+from .models import (
+    Figure,
+    Indicator,
+    Plan,
+    PlanEvent,
+    Reminder,
+    Result,
+    Statistic,
+    Task,
+    TaskResponsibility,
+    Upload,
+)
 from .plans import TransitionRefused, plan_transition
 from .recompute import figures_changed
 
@@ -110,14 +121,29 @@ class TaskAdmin(admin.ModelAdmin):
 
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "kind", "target_value", "unit", "target_year", "binding", "task"]
-    list_filter = ["kind", "binding", "by_region", "task"]
+    list_display = ["code", "name", "kind", "target_value", "unit", "target_year", "binding", "task", "statistic"]
+    list_filter = ["plan", "kind", "binding", "by_region"]
     search_fields = ["code", "name", "name_en", "source_text"]
-    list_select_related = ["task"]
+    list_select_related = ["task", "statistic"]
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         figures_changed(indicator_ids=[obj.pk])  # targets, thresholds or trajectory may have changed
+
+
+@admin.register(Statistic)
+class StatisticAdmin(admin.ModelAdmin):
+    """What is measured; created by loading a catalogue. Its name and unit may be corrected here."""
+
+    list_display = ["code", "name", "unit", "by_region"]
+    search_fields = ["code", "name", "name_en"]
+    readonly_fields = ["code", "measures"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -140,11 +166,11 @@ class FigureAdmin(ReadOnlyAdmin, SimpleHistoryAdmin):
     """Every field read-only, the history listed but never reverted: a correction is an unlock with a reason
     on the indicator's page, then a new revision through the review."""
 
-    list_display = ["indicator", "region", "year", "measure", "stage", "value", "status", "revision", "updated_at"]
+    list_display = ["statistic", "region", "year", "measure", "stage", "value", "status", "revision", "updated_at"]
     list_filter = ["status", "stage", "year", "measure", "region"]
-    search_fields = ["indicator__code", "indicator__name", "source", "note"]
-    list_select_related = ["indicator", "region"]
-    ordering = ["indicator__position", "region__position", "year"]
+    search_fields = ["statistic__code", "statistic__name", "source", "note"]
+    list_select_related = ["statistic", "region"]
+    ordering = ["statistic__code", "region__position", "year"]
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         # simple-history saves a POSTed old version whatever the change permission says: only look.

@@ -18,10 +18,10 @@ from .figures import (
     REPLACE,
     UNCHANGED,
     ImportRejected,
-    figures_indicators,
     figures_parse,
     figures_plan,
     figures_save,
+    figures_targets,
     neighbour_values,
 )
 from .models import Figure, Upload
@@ -105,7 +105,7 @@ def figures_enter(*, user, indicator, region, year, stage, values, note, submit)
     cell = {
         (f.year, f.measure, f.stage): f
         for f in Figure.objects.select_for_update()
-        .filter(indicator=indicator, region_id=region_id, year__in=[year - 1, year])
+        .filter(statistic=indicator.statistic_id, region_id=region_id, year__in=[year - 1, year])
         .order_by("pk")  # every writer locks in the same order: no deadlock between them
     }
     figures = {measure: cell.get((year, measure, stage)) for measure in values}
@@ -122,7 +122,9 @@ def figures_enter(*, user, indicator, region, year, stage, values, note, submit)
                 _record(figure, user, "value taken back").delete()
             continue
         if figure is None:
-            figure = Figure(indicator=indicator, region=region, year=year, measure=measure, stage=stage, value=value)
+            figure = Figure(
+                statistic_id=indicator.statistic_id, region=region, year=year, measure=measure, stage=stage, value=value
+            )
         elif figure.value != value:
             figure.revision += 1
         figure.value, figure.note, figure.entered_by = value, note, user
@@ -136,11 +138,11 @@ def figures_enter(*, user, indicator, region, year, stage, values, note, submit)
 
 def _flags(indicator, cell, year, stage, values):
     counted = {
-        (indicator.pk, None, y, measure, s): f.value
+        (indicator.statistic_id, None, y, measure, s): f.value
         for (y, measure, s), f in cell.items()
         if f.status != Figure.Status.RETURNED and (y < year or s == kinds.PRELIMINARY)
     }
-    previous, preliminary = neighbour_values(counted, (indicator.pk, None), year, stage)
+    previous, preliminary = neighbour_values(counted, (indicator.statistic_id, None), year, stage)
     plan = indicator.task.plan
     return plausibility.check(
         values={m: v for m, v in values.items() if v is not None},
@@ -186,7 +188,7 @@ def figures_review(*, user, versions, approve, reason=""):
         figure.return_reason = "" if approve else reason
         _record(figure, user, "approved" if approve else f"returned: {reason}").save()
     if approve:
-        figures_changed(indicator_ids={f.indicator_id for f in figures})
+        figures_changed(statistic_ids={f.statistic_id for f in figures})
     return figures
 
 
@@ -201,7 +203,7 @@ def figures_unlock(*, user, indicator, region, year, reason):
         raise ValidationError(_("Say why the year is unlocked."))
     figures = list(
         Figure.objects.select_for_update()
-        .filter(indicator=indicator, region=region, year=year, status=Figure.Status.APPROVED)
+        .filter(statistic=indicator.statistic_id, region=region, year=year, status=Figure.Status.APPROVED)
         .order_by("pk")
     )
     if not figures:
@@ -209,7 +211,7 @@ def figures_unlock(*, user, indicator, region, year, reason):
     for figure in figures:
         figure.status, figure.return_reason = Figure.Status.RETURNED, reason
         _record(figure, user, f"unlocked: {reason}").save()
-    figures_changed(indicator_ids=[indicator.pk])
+    figures_changed(statistic_ids=[indicator.statistic_id])
     return figures
 
 
@@ -279,7 +281,7 @@ def upload_preview(*, upload):
         return Preview(problems=stored)
     rows = parsing.rows_from_json(upload.rows)
     changes, more = figures_plan(
-        rows, indicators=figures_indicators(), approve=False, scope=permissions.entry_scope(upload.user)
+        rows, indicators=figures_targets(), approve=False, scope=permissions.entry_scope(upload.user)
     )
     # Every problem at once, in the order of the file.
     problems = sorted(stored + more, key=lambda p: (p.line or 0, p.column or ""))

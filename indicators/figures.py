@@ -27,7 +27,7 @@ class ImportSummary:
     created: int = 0
     replaced: int = 0
     unchanged: int = 0
-    indicator_ids: set = field(default_factory=set)
+    statistic_ids: set = field(default_factory=set)
 
 
 CREATE, REPLACE, UNCHANGED = "create", "replace", "unchanged"
@@ -38,7 +38,7 @@ class Change:
     """What importing one row does: create a figure, replace an existing one's value, or nothing."""
 
     row: parsing.Row
-    indicator: Indicator
+    indicator: Indicator  # the target the row's statistic is checked against (figures_targets)
     region: Region | None
     figure: Figure | None  # the figure as it is now, if there is one
     action: str
@@ -65,23 +65,30 @@ def figures_import(*, data, filename, user=None, approve=False, scope=None, skip
 def figures_save(*, rows, filename, user, scope):
     """Submits rows parsed earlier (an upload's, see figures_parse) for review, all or none, after checking
     them again against the database: scope, locks and plausibility (ImportRejected on any problem)."""
-    return _figures_save(
-        rows, indicators=figures_indicators(), user=user, approve=False, scope=scope, filename=filename
-    )
+    return _figures_save(rows, indicators=figures_targets(), user=user, approve=False, scope=scope, filename=filename)
 
 
 def figures_read(*, data, filename, skip_blank=False, plan=None):
-    """The parsed rows of a file and the plan's indicators by code; ImportRejected on any problem."""
+    """The parsed rows of a file and the targets by statistic code; ImportRejected on any problem."""
     rows, indicators, problems = figures_parse(data=data, filename=filename, skip_blank=skip_blank, plan=plan)
     if problems:
         raise ImportRejected(problems)
     return rows, indicators
 
 
-def figures_indicators(*, plan=None):
-    """The plan's indicators by code, with the task and plan that figures_plan reads."""
-    plan = plan or Plan.objects.current()
-    return {i.code: i for i in Indicator.objects.filter(task__plan=plan).select_related("task__plan")}
+def figures_targets(*, plan=None):
+    """The statistics a file may name, by code: for each, the target its rows are checked against (the
+    latest plan's), with `first_year` and `last_year` spanning every target that reads it. Of `plan`, or of
+    every active plan: a figure is entered once for all the plans that read it."""
+    targets = Indicator.objects.select_related("task__plan", "statistic").order_by("-plan__baseline_year", "-plan_id")
+    targets = targets.filter(plan=plan) if plan else targets.filter(plan__status=Plan.Status.ACTIVE)
+    chosen = {}
+    for target in targets:
+        years = target.reporting_years
+        first = chosen.setdefault(target.statistic.code, target)
+        first.first_year = min(getattr(first, "first_year", years[0]), years[0])
+        first.last_year = max(getattr(first, "last_year", years[-1]), years[-1])
+    return chosen
 
 
 def figures_parse(*, data, filename, skip_blank=False, seconds=None, plan=None):
@@ -90,7 +97,7 @@ def figures_parse(*, data, filename, skip_blank=False, seconds=None, plan=None):
 
     `skip_blank`: rows with an empty value are not reported yet and skipped (the browser's template
     lists every indicator and year a user may report; they fill in what they have). `seconds` bounds
-    the time a workbook may take to read. `plan`: whose indicators the rows name (default: the current plan)."""
+    the time a workbook may take to read. `plan`: whose statistics the rows name (default: every active plan's)."""
     try:
         frame = parsing.read_table(data, filename, seconds=seconds)
     except parsing.FileProblem as error:
@@ -99,10 +106,9 @@ def figures_parse(*, data, filename, skip_blank=False, seconds=None, plan=None):
         frame = frame[frame["value"].str.strip() != ""]
         if frame.empty:
             raise ImportRejected([parsing.Problem(line=None, column="value", message=NO_VALUES)])
-    plan = plan or Plan.objects.current()
-    indicators = figures_indicators(plan=plan)
+    indicators = figures_targets(plan=plan)
     rows, problems = parsing.parse_figures(
-        frame, indicators=selectors.indicator_specs(indicators.values(), plan=plan), regions=selectors.region_names()
+        frame, indicators=selectors.indicator_specs(indicators), regions=selectors.region_names()
     )
     return rows, indicators, problems
 
@@ -110,17 +116,17 @@ def figures_parse(*, data, filename, skip_blank=False, seconds=None, plan=None):
 def figures_plan(rows, *, indicators, approve, scope, lock=False):
     """What importing `rows` would do, and the problems that forbid it (scope, locks, unexplained flags)."""
     regions = {r.name: r for r in Region.objects.all()}
-    figures = Figure.objects.filter(indicator__code__in={row.indicator for row in rows})
+    figures = Figure.objects.filter(statistic__code__in={row.indicator for row in rows})
     existing = {_key(f): f for f in (figures.select_for_update() if lock else figures)}
     # Last year's and the preliminary values as they will be once the file is in: the file wins.
     values = {key: f.value for key, f in existing.items() if f.status != Figure.Status.RETURNED}
     changes, problems = [], []
     for row in rows:
         indicator, region = indicators[row.indicator], regions[row.region] if row.region else None
-        key = (indicator.pk, region.pk if region else None, row.year, row.measure, row.stage)
+        key = (indicator.statistic_id, region.pk if region else None, row.year, row.measure, row.stage)
         values[key] = row.value
         figure = existing.get(key)
-        if scope is not None and not scope.allows(indicator.pk, key[1]):
+        if scope is not None and not scope.allows(indicator.statistic_id, key[1]):
             problems.append(_row_problem(row, "indicator", OUTSIDE_SCOPE, indicator=row.indicator))
             continue
         changes.append(Change(row, indicator, region, figure, _action(row, figure, approve)))
@@ -131,7 +137,7 @@ def figures_plan(rows, *, indicators, approve, scope, lock=False):
 
 
 def _key(figure):
-    return (figure.indicator_id, figure.region_id, figure.year, figure.measure, figure.stage)
+    return (figure.statistic_id, figure.region_id, figure.year, figure.measure, figure.stage)
 
 
 def _action(row, figure, approve):
@@ -161,7 +167,7 @@ def _submission_problems(change, values):
         return []
     if change.figure is not None and change.figure.is_locked:
         return [_row_problem(row, "value", LOCKED, year=row.year)]
-    cell = (change.indicator.pk, change.region.pk if change.region else None)
+    cell = (change.indicator.statistic_id, change.region.pk if change.region else None)
     previous, preliminary = neighbour_values(values, cell, row.year, row.stage)
     plan = change.indicator.task.plan
     change.flags = plausibility.check(
@@ -179,7 +185,7 @@ def _submission_problems(change, values):
 
 def neighbour_values(values, cell, year, stage):
     """Last year's values by measure (final preferred), and this year's preliminary ones when `stage`
-    is final; `values` is keyed like figures: (indicator, region, year, measure, stage)."""
+    is final; `values` is keyed like figures: (statistic, region, year, measure, stage)."""
     previous, preliminary = {}, {}
     for measure in kinds.ALL_MEASURES:
         for last_stage in kinds.STAGES:  # preliminary first, so a final value overwrites it
@@ -215,7 +221,7 @@ def _figures_save(rows, *, indicators, user, approve, scope, filename):
         if change.action == CREATE:
             created.append(
                 Figure(
-                    indicator=change.indicator,
+                    statistic_id=change.indicator.statistic_id,
                     region=change.region,
                     year=row.year,
                     measure=row.measure,
@@ -225,18 +231,18 @@ def _figures_save(rows, *, indicators, user, approve, scope, filename):
             )
         else:
             if figure.status == Figure.Status.APPROVED:
-                touched.add(figure.indicator_id)
+                touched.add(figure.statistic_id)
             for name, new in fields.items():
                 setattr(figure, name, new)
             figure.revision += 1
             figure.updated_at = now
             replaced.append(figure)
         if approve:
-            touched.add(change.indicator.pk)
+            touched.add(change.indicator.statistic_id)
     bulk_create_with_history(created, Figure, default_user=user, default_change_reason=reason)
     bulk_update_with_history(
         replaced, Figure, [*IMPORT_FIELDS, "revision", "updated_at"], default_user=user, default_change_reason=reason
     )
-    summary.created, summary.replaced, summary.indicator_ids = len(created), len(replaced), touched
-    figures_changed(indicator_ids=touched)
+    summary.created, summary.replaced, summary.statistic_ids = len(created), len(replaced), touched
+    figures_changed(statistic_ids=touched)
     return summary

@@ -187,6 +187,11 @@ def value_problem(*, kind, unit, measure, value, components=False):
     """Why `value` cannot be a figure of this measure, or None. Value is a Decimal or int."""
     if not measure_fits(kind, measure, components=components):
         return gettext_noop("This measure does not fit the indicator's kind.")
+    return measure_value_problem(unit=unit, measure=measure, value=value)
+
+
+def measure_value_problem(*, unit, measure, value):
+    """Why `value` cannot be a figure of this measure whatever the kind, or None."""
     is_percent = measure == PERCENT_COMPLETE or (measure == LEVEL and unit in PERCENT_UNITS)
     if is_percent and not 0 <= value <= 100:
         return gettext_noop("A percentage must lie between 0 and 100.")

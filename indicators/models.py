@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q, Value
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -206,6 +206,56 @@ class TaskResponsibility(models.Model):
         return f"{self.task.code} {self.department} ({self.get_role_display()})"
 
 
+class Statistic(BilingualName, models.Model):
+    """What is measured: a fact about the city (e.g. energy use per unit of GDP), for the city and, when
+    `by_region`, for each region. Its figures are entered once; every plan whose target reads it counts them
+    (the 2025 figure is one plan's last year and the next plan's baseline)."""
+
+    code = models.CharField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    unit = models.CharField(_("unit"), max_length=30, blank=True)
+    unit_en = models.CharField(_("English unit"), max_length=50, blank=True)
+    by_region = models.BooleanField(_("broken down by region"), default=False)
+    # The measures its figures take (kinds.ALL_MEASURES): the union of what the targets reading it accept.
+    measures = models.JSONField(_("measures"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("statistic")
+        verbose_name_plural = _("statistics")
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+    @property
+    def display_unit(self):
+        return localized(self.unit, self.unit_en)
+
+    def reporting_years(self):
+        """The years its figures may be entered for: those of every target that reads it (see
+        Indicator.reporting_years); none when no target reads it."""
+        span = self.targets.aggregate(
+            first=models.Min("baseline_year"), last=models.Max(Greatest("target_year", "plan__target_year"))
+        )
+        return range(span["first"], span["last"] + 1) if span["first"] is not None else range(0)
+
+    @classmethod
+    def read_by(cls, target, code=None):
+        """The statistic of `code` (by default the target's own code) for `target` to read, created or
+        widened so that it takes every measure the target's kind accepts and is by region when the target is."""
+        code = code or target.code
+        fields = {key: getattr(target, key) for key in ("name", "name_en", "unit", "unit_en", "by_region")}
+        statistic, _ = cls.objects.get_or_create(code=code, defaults=fields)
+        wanted = kinds.measures(target.kind, components=target.energy_components)
+        missing = [m for m in wanted if m not in statistic.measures]
+        if missing or (target.by_region and not statistic.by_region):
+            statistic.measures = [*statistic.measures, *missing]
+            statistic.by_region = statistic.by_region or target.by_region
+            statistic.save(update_fields=["measures", "by_region"])
+        return statistic
+
+
 class Indicator(BilingualName, models.Model):
     class Kind(models.TextChoices):
         RELATIVE_REDUCTION = kinds.RELATIVE_REDUCTION, _("Relative reduction against the baseline")
@@ -215,8 +265,17 @@ class Indicator(BilingualName, models.Model):
         POINT_REDUCTION = kinds.POINT_REDUCTION, _("Reduction in percentage points")
         MILESTONE = kinds.MILESTONE, _("Milestone")
 
-    code = models.CharField(_("code"), max_length=40, unique=True)
+    # A plan's target. Its code is unique within its plan; a next plan may reuse it.
+    code = models.CharField(_("code"), max_length=40)
     task = models.ForeignKey(Task, verbose_name=_("task"), on_delete=models.PROTECT, related_name="indicators")
+    # The task's plan, kept here for the per-plan unique code (save() keeps it equal to task.plan).
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="indicators", editable=False
+    )
+    # What the target reads: figures are entered against the statistic, once for every plan.
+    statistic = models.ForeignKey(
+        Statistic, verbose_name=_("statistic"), on_delete=models.PROTECT, related_name="targets", editable=False
+    )
     section = models.CharField(_("plan section"), max_length=20, help_text=_("Where the plan states it, e.g. 二."))
     name = models.CharField(_("name"), max_length=200)
     name_en = models.CharField(_("English name"), max_length=300, blank=True)
@@ -268,10 +327,17 @@ class Indicator(BilingualName, models.Model):
                 condition=Q(target_year__gt=models.F("baseline_year")), name="indicator_target_after_baseline"
             ),
             models.CheckConstraint(condition=Q(kind__in=list(kinds.MEASURES_BY_KIND)), name="indicator_kind_valid"),
+            models.UniqueConstraint(fields=["plan", "code"], name="indicator_code_unique_in_plan"),
         ]
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def save(self, *args, **kwargs):
+        self.plan_id = self.task.plan_id
+        if self.statistic_id is None:
+            self.statistic = Statistic.read_by(self)
+        super().save(*args, **kwargs)
 
     def clean(self):
         # The trajectory is typed in by hand in the admin: refuse what the engine could not read.
@@ -323,7 +389,8 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class Figure(models.Model):
-    """One yearly value of an indicator, city-wide (no region) or for one region."""
+    """One yearly value of a statistic, city-wide (no region) or for one region: entered once, read by every
+    plan whose target reads the statistic."""
 
     class Measure(models.TextChoices):
         LEVEL = kinds.LEVEL, _("Level")
@@ -345,8 +412,8 @@ class Figure(models.Model):
         APPROVED = "approved", _("Approved")
         RETURNED = "returned", _("Returned")
 
-    indicator = models.ForeignKey(
-        Indicator, verbose_name=_("indicator"), on_delete=models.PROTECT, related_name="figures"
+    statistic = models.ForeignKey(
+        Statistic, verbose_name=_("statistic"), on_delete=models.PROTECT, related_name="figures"
     )
     region = models.ForeignKey(
         Region,
@@ -397,15 +464,15 @@ class Figure(models.Model):
         verbose_name = _("figure")
         verbose_name_plural = _("figures")
         constraints = [
-            # One figure per indicator, region (or city), year, measure and stage: a new value is a revision.
+            # One figure per statistic, region (or city), year, measure and stage: a new value is a revision.
             # Two constraints because NULL regions are never equal to each other in a unique index.
             models.UniqueConstraint(
-                fields=["indicator", "year", "measure", "stage"],
+                fields=["statistic", "year", "measure", "stage"],
                 condition=Q(region__isnull=True),
                 name="figure_unique_city",
             ),
             models.UniqueConstraint(
-                fields=["indicator", "region", "year", "measure", "stage"],
+                fields=["statistic", "region", "year", "measure", "stage"],
                 condition=Q(region__isnull=False),
                 name="figure_unique_region",
             ),
@@ -421,7 +488,7 @@ class Figure(models.Model):
 
     def __str__(self):
         where = self.region.name if self.region_id else "全市"
-        return f"{self.indicator.code} {where} {self.year}: {self.value}"
+        return f"{self.statistic.code} {where} {self.year}: {self.value}"
 
     @property
     def is_locked(self):
@@ -439,20 +506,16 @@ class Figure(models.Model):
         return (self.updated_at - EPOCH) // timedelta(microseconds=1)
 
     def clean(self):
-        indicator = self.indicator
-        years = indicator.reporting_years
+        statistic = self.statistic
+        years = statistic.reporting_years()
         if self.year is not None and self.year not in years:
             raise ValidationError(
                 {"year": _("The year must lie between %(start)s and %(end)s.") % {"start": years[0], "end": years[-1]}}
             )
+        if self.measure and self.measure not in statistic.measures:
+            raise ValidationError({"value": _("This measure does not fit the indicator's kind.")})
         if self.value is not None and self.measure:
-            problem = kinds.value_problem(
-                kind=indicator.kind,
-                unit=indicator.unit,
-                measure=self.measure,
-                value=self.value,
-                components=indicator.energy_components,
-            )
+            problem = kinds.measure_value_problem(unit=statistic.unit, measure=self.measure, value=self.value)
             if problem:
                 raise ValidationError({"value": gettext(problem)})
 

@@ -62,13 +62,13 @@ def sees_all_units(user):
 
 @dataclass(frozen=True)
 class EntryScope:
-    """What a user may enter: these indicators, for this region (None = city-wide figures)."""
+    """What a user may enter: the figures of these statistics, for this region (None = city-wide figures)."""
 
-    indicator_ids: frozenset
+    statistic_ids: frozenset
     region_id: int | None
 
-    def allows(self, indicator_id, region_id):
-        return indicator_id in self.indicator_ids and region_id == self.region_id
+    def allows(self, statistic_id, region_id):
+        return statistic_id in self.statistic_ids and region_id == self.region_id
 
 
 def enterable_indicators(user):
@@ -82,12 +82,13 @@ def enterable_indicators(user):
 
 
 def entry_scope(user):
-    ids = frozenset(enterable_indicators(user).values_list("pk", flat=True))
-    return EntryScope(indicator_ids=ids, region_id=None if user.department_id else user.region_id)
+    """A statistic is the user's to enter when an active plan's target reading it is: entered once, for all."""
+    ids = frozenset(enterable_indicators(user).values_list("statistic_id", flat=True))
+    return EntryScope(statistic_ids=ids, region_id=None if user.department_id else user.region_id)
 
 
 def can_enter(user, indicator, region_id):
-    return entry_scope(user).allows(indicator.pk, region_id)
+    return entry_scope(user).allows(indicator.statistic_id, region_id)
 
 
 def awaiting_approval(unit):
@@ -97,7 +98,11 @@ def awaiting_approval(unit):
     submitted = Figure.objects.filter(status=Figure.Status.SUBMITTED)
     if isinstance(unit, Department):
         return submitted.filter(
-            region__isnull=True, entered_by__department=unit, indicator__task__in=unit.tasks.values("pk")
+            region__isnull=True,
+            entered_by__department=unit,
+            statistic__in=Indicator.objects.filter(task__in=unit.tasks.all(), plan__status=Plan.Status.ACTIVE).values(
+                "statistic_id"
+            ),
         )
     if isinstance(unit, Region):
         return submitted.filter(region=unit, entered_by__region=unit)

@@ -13,7 +13,7 @@ from departments.services import roles_ensure, user_upsert
 
 from . import kinds
 from .demo import demo_rows
-from .models import Figure, Indicator, Plan, PlanEvent, Task, TaskResponsibility
+from .models import Figure, Indicator, Plan, PlanEvent, Statistic, Task, TaskResponsibility
 from .recompute import figures_changed
 
 
@@ -67,9 +67,12 @@ def plan_load(*, catalogue):
         }
         if item["baseline_value"] is not None:
             fields["baseline_value"] = item["baseline_value"]
+        # What the target reads: a statistic shared with the plans that read the same code.
+        statistic = Statistic.read_by(Indicator(code=item["code"], **fields), code=item.get("statistic"))
         # Keyed on the plan and the code: loading a plan never moves another plan's indicators.
-        Indicator.objects.filter(task__plan=plan).update_or_create(
-            code=item["code"], defaults=fields | {"task": tasks[item["task"]], "position": position}
+        Indicator.objects.filter(plan=plan).update_or_create(
+            code=item["code"],
+            defaults=fields | {"task": tasks[item["task"]], "position": position, "statistic": statistic},
         )
     return plan
 
@@ -162,14 +165,17 @@ def demo_load(*, plan):
         )
         for username, role, department, region, first_name in DEMO_USERS
     ]
-    indicators = {i.code: i for i in Indicator.objects.filter(task__plan=plan)}
+    indicators = {i.code: i for i in Indicator.objects.filter(plan=plan).select_related("statistic")}
+    statistics = {i.statistic_id for i in indicators.values()}
     regions = {r.name: r for r in Region.objects.exclude(kind=Region.Kind.DEVELOPMENT_ZONE)}
-    Figure.objects.filter(indicator__task__plan=plan, source=DEMO_SOURCE).delete()
-    taken = set(
-        Figure.objects.filter(indicator__task__plan=plan, stage=Figure.Stage.FINAL).values_list(
-            "indicator__code", "region__name", "year", "measure"
-        )
-    )
+    Figure.objects.filter(statistic__in=statistics, source=DEMO_SOURCE).delete()
+    code_of = {i.statistic_id: i.code for i in indicators.values()}
+    taken = {
+        (code_of[statistic_id], region, year, measure)
+        for statistic_id, region, year, measure in Figure.objects.filter(
+            statistic__in=statistics, stage=Figure.Stage.FINAL
+        ).values_list("statistic_id", "region__name", "year", "measure")
+    }
     rows = demo_rows(
         [
             {
@@ -189,7 +195,7 @@ def demo_load(*, plan):
     bulk_create_with_history(
         [
             Figure(
-                indicator=indicators[code],
+                statistic_id=indicators[code].statistic_id,
                 region=regions[region] if region else None,
                 year=year,
                 measure=measure,
@@ -210,7 +216,7 @@ def demo_load(*, plan):
     _demo_submissions(indicators, by_username, taken)
     plan.has_demo_data = True
     plan.save(update_fields=["has_demo_data"])
-    figures_changed(indicator_ids={i.pk for i in indicators.values()})
+    figures_changed(statistic_ids=statistics)
     return users
 
 
@@ -227,13 +233,17 @@ def _demo_submissions(indicators, users, taken):
     now = timezone.now()
     for code, region, measure, factor, username in DEMO_SUBMISSIONS:
         last = Figure.objects.filter(
-            indicator=indicators[code], region__name=region, year=2024, measure=measure, status=Figure.Status.APPROVED
+            statistic=indicators[code].statistic_id,
+            region__name=region,
+            year=2024,
+            measure=measure,
+            status=Figure.Status.APPROVED,
         ).first()
         if last is None or (code, region, 2025, measure) in taken:
             continue
         value = (last.value * factor).quantize(Decimal("0.1"))
         figure = Figure(
-            indicator=indicators[code],
+            statistic_id=indicators[code].statistic_id,
             region=last.region,
             year=2025,
             measure=measure,

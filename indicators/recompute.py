@@ -12,16 +12,21 @@ from django.db.models import Count, Max
 from django.utils import timezone
 
 from . import kinds, pgcopy, progress, selectors
-from .models import Figure, Indicator, PendingRecompute, RecomputeRun, Result
+from .models import Figure, Indicator, PendingRecompute, Plan, RecomputeRun, Result
 
 logger = logging.getLogger(__name__)
 
 
-def figures_changed(*, indicator_ids):
-    """Approved figures (or the definition) of these indicators changed: they are noted as pending in the
-    caller's transaction, and their recompute is queued once it commits. Should the job never be queued
-    or never finish, the note stays and the periodic `recompute_stale` job recomputes them."""
-    ids = sorted(set(indicator_ids))
+def figures_changed(*, indicator_ids=(), statistic_ids=()):
+    """Approved figures of these statistics, or the definition of these indicators, changed: every target
+    concerned (those reading the statistics, in plans that are not closed) is noted as pending in the
+    caller's transaction, and its recompute is queued once it commits. Should the job never be queued or
+    never finish, the note stays and the periodic `recompute_stale` job recomputes them."""
+    ids = set(indicator_ids)
+    if statistic_ids:
+        readers = Indicator.objects.filter(statistic__in=set(statistic_ids)).exclude(plan__status=Plan.Status.CLOSED)
+        ids.update(readers.values_list("pk", flat=True))
+    ids = sorted(ids)
     if ids:
         PendingRecompute.objects.bulk_create(PendingRecompute(indicator_id=pk) for pk in ids)
         transaction.on_commit(lambda: _dispatch_recompute(ids))

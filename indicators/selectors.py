@@ -81,19 +81,20 @@ def plan_overview():
 # --- For the import parser and the progress engine ---------------------------------------------------
 
 
-def indicator_specs(indicators, *, plan):
-    """What the import parser needs to know of each indicator, by code."""
+def indicator_specs(targets):
+    """What the import parser needs to know of each statistic a file may name: {code: target} from
+    figures.figures_targets."""
     return {
-        i.code: parsing.IndicatorSpec(
-            code=i.code,
-            kind=i.kind,
-            unit=i.unit,
-            by_region=i.by_region,
-            components=i.energy_components,
-            first_year=i.baseline_year,
-            last_year=max(i.target_year, plan.target_year),
+        code: parsing.IndicatorSpec(
+            code=code,
+            kind=t.kind,
+            unit=t.statistic.unit,
+            by_region=t.statistic.by_region,
+            components=t.energy_components,
+            first_year=t.first_year,
+            last_year=t.last_year,
         )
-        for i in indicators
+        for code, t in targets.items()
     }
 
 
@@ -117,7 +118,7 @@ def stale_indicator_ids():
     that no recompute has read yet, or approved figures and no result at all (loaded behind the engine's
     back, or never computed). One query over small indexes: cheap at national scale (bench/recompute.py)."""
     pending = PendingRecompute.objects.values("indicator_id")
-    approved = Figure.objects.filter(indicator=OuterRef("pk"), status=Figure.Status.APPROVED)
+    approved = Figure.objects.filter(statistic=OuterRef("statistic"), status=Figure.Status.APPROVED)
     computed = Result.objects.filter(indicator=OuterRef("pk"))
     queryset = Indicator.objects.filter(Q(pk__in=pending) | (Exists(approved) & ~Exists(computed)))
     return list(queryset.order_by("pk").values_list("pk", flat=True))
@@ -143,15 +144,25 @@ def indicators_frame(ids):
 
 
 def figures_frame(ids):
-    """Approved figures of the indicators as the engine's frame, read with one raw query: no model
-    instances and no Decimal conversion per row (this read is the benchmark's yardstick)."""
-    queryset = Figure.objects.filter(indicator_id__in=ids, status=Figure.Status.APPROVED).values_list(
-        "indicator_id", "region_id", "year", "measure", "stage", Cast("value", FloatField())
+    """Approved figures of the indicators' statistics as the engine's frame, one row per indicator reading
+    each figure, read with one raw query: no model instances and no Decimal conversion per row (this read is
+    the benchmark's yardstick)."""
+    readers = pd.DataFrame(
+        list(Indicator.objects.filter(pk__in=ids).values_list("pk", "statistic_id")),
+        columns=["indicator_id", "statistic_id"],
+    )
+    statistics = sorted(set(readers["statistic_id"]))
+    queryset = Figure.objects.filter(statistic_id__in=statistics, status=Figure.Status.APPROVED).values_list(
+        "statistic_id", "region_id", "year", "measure", "stage", Cast("value", FloatField())
     )
     sql, params = queryset.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        frame = pd.DataFrame(cursor.fetchall(), columns=progress.FIGURE_COLUMNS)
+        columns = ["statistic_id", *progress.FIGURE_COLUMNS[1:]]
+        frame = pd.DataFrame(cursor.fetchall(), columns=columns)
+    frame["statistic_id"] = frame["statistic_id"].astype("int64")  # an empty read is of type object
+    # Most statistics have one reader: the merge is then a relabelling.
+    frame = frame.merge(readers, on="statistic_id")[progress.FIGURE_COLUMNS]
     frame["region_id"] = frame["region_id"].fillna(progress.CITY).astype("int64")
     frame["value"] = frame["value"].astype(float)
     return frame
@@ -202,41 +213,83 @@ def _inputs(result):
 
 
 def _cells(figures):
-    """{(indicator_id, region_id, year): [figures]} from an iterable of figures."""
+    """{(statistic_id, region_id, year): [figures]} from an iterable of figures."""
     cells = {}
     for figure in figures:
-        cells.setdefault((figure.indicator_id, figure.region_id, figure.year), []).append(figure)
+        cells.setdefault((figure.statistic_id, figure.region_id, figure.year), []).append(figure)
     return cells
 
 
-def entry_grid(*, user, plan, today):
-    """A user's indicators x years with the state of each, and what needs their action: 3 queries."""
-    scope_region = None if user.department_id else user.region_id
-    indicators = list(
-        permissions.enterable_indicators(user).select_related("task").order_by("task__position", "position")
+def owed(user):
+    """What a user enters, each statistic once across the active plans: a list of the targets reading each
+    statistic that the user may enter, the latest plan's first (it names the row). 1 query."""
+    targets = (
+        permissions.enterable_indicators(user)
+        .select_related("statistic", "task__plan")
+        .order_by("-plan__baseline_year", "-plan_id", "task__position", "position")
     )
-    figures = Figure.objects.filter(indicator__in=[i.pk for i in indicators], region_id=scope_region)
-    cells = _cells(figures.select_related("indicator"))
-    years = list(range(plan.baseline_year, plan.target_year + 1))
-    last_due = schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
+    by_statistic = {}
+    for target in targets:
+        by_statistic.setdefault(target.statistic_id, []).append(target)
+    return list(by_statistic.values())
+
+
+def entry_targets(*, user, statistic):
+    """The targets reading `statistic` whose figures the user may enter, the latest plan's first: 1 query."""
+    return [
+        target
+        for target in permissions.enterable_indicators(user)
+        .filter(statistic=statistic)
+        .select_related("statistic", "task__plan")
+        .order_by("-plan__baseline_year", "-plan_id")
+    ]
+
+
+def owed_years(targets, today):
+    """The years a statistic is due for on `today`: those of every target reading it, each up to the year
+    being collected within its own plan."""
+    years = set()
+    for target in targets:
+        plan = target.task.plan
+        years.update(
+            _due_years(target, schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year))
+        )
+    return years
+
+
+def entry_grid(*, user, today):
+    """A user's statistics x years across the active plans, the state of each, and what needs their
+    action: 3 queries."""
+    scope_region = None if user.department_id else user.region_id
+    owing = owed(user)
+    figures = Figure.objects.filter(
+        statistic__in=[targets[0].statistic_id for targets in owing], region_id=scope_region
+    )
+    cells = _cells(figures.select_related("statistic"))
+    plans = {target.task.plan for targets in owing for target in targets} or set(filter(None, [Plan.objects.current()]))
+    latest = max(plans, key=lambda p: (p.baseline_year, p.pk), default=None)
+    years = list(
+        range(min((p.baseline_year for p in plans), default=0), max((p.target_year for p in plans), default=-1) + 1)
+    )
+    last_due = schedule.reporting_year(today, first=latest.baseline_year, last=latest.target_year) if latest else None
     rows = []
-    for indicator in indicators:
-        due = set(_due_years(indicator, last_due))
+    for targets in owing:
+        due, statistic = owed_years(targets, today), targets[0].statistic
         states = []
         for year in years:
-            status = schedule.cell_status(f.status for f in cells.get((indicator.pk, scope_region, year), []))
+            status = schedule.cell_status(f.status for f in cells.get((statistic.pk, scope_region, year), []))
             states.append({"year": year, "status": status, "due": year in due})
-        rows.append({"indicator": indicator, "cells": states})
+        rows.append({"indicator": targets[0], "statistic": statistic, "targets": targets, "cells": states})
     action = [f for group in cells.values() for f in group if f.status in (Figure.Status.RETURNED, Figure.Status.DRAFT)]
     return {
-        "plan": plan,
+        "plan": latest,
         "years": years,
         "rows": rows,
         "region": user.region if scope_region else None,
         "missing": sum(1 for row in rows for c in row["cells"] if c["due"] and c["status"] == schedule.MISSING),
         "returned": sorted((f for f in action if f.status == Figure.Status.RETURNED), key=_figure_order),
         "drafts": sorted((f for f in action if f.status == Figure.Status.DRAFT), key=_figure_order),
-        "deadline": plan.report_deadline(last_due),
+        "deadline": latest.report_deadline(last_due) if latest else None,
         "reporting_year": last_due,
     }
 
@@ -251,14 +304,14 @@ def _due_years(indicator, last_year):
 
 
 def _figure_order(figure):
-    return (figure.indicator.position, figure.year, figure.measure, figure.stage)
+    return (figure.year, figure.statistic.code, figure.measure, figure.stage)
 
 
 def entry_cell(*, indicator, region, year, stage):
-    """One indicator's figures for a year (and region), last year's beside them, and the form's
-    starting values for `stage` (final unless preliminary is asked for): 1 query."""
+    """One statistic's figures for a year (and region), as the target `indicator` reads them, last year's
+    beside them, and the form's starting values for `stage` (final unless preliminary is asked for): 1 query."""
     stage = stage if stage in kinds.STAGES else kinds.FINAL
-    figures = Figure.objects.filter(indicator=indicator, region=region, year__in=[year - 1, year])
+    figures = Figure.objects.filter(statistic=indicator.statistic_id, region=region, year__in=[year - 1, year])
     figures = list(figures.select_related("entered_by", "reviewed_by").order_by("year", "measure", "stage"))
     current = [f for f in figures if f.year == year]
     shown = [f for f in current if f.stage == stage]
@@ -286,21 +339,21 @@ def review_queue(*, user, page=1):
     each: 3 queries (count, page, last year's values), however long the queue."""
     queryset = (
         permissions.reviewable_figures(user)
-        .select_related("indicator", "region", "entered_by")
-        .order_by("submitted_at", "indicator__position", "year", "pk")
+        .select_related("statistic", "region", "entered_by")
+        .order_by("submitted_at", "statistic__code", "year", "pk")
     )
     page = Paginator(queryset, REVIEW_PAGE_SIZE).get_page(page)
     figures = list(page.object_list)
     previous = Figure.objects.filter(
-        indicator__in={f.indicator_id for f in figures},
+        statistic__in={f.statistic_id for f in figures},
         year__in={f.year - 1 for f in figures},
         status=Figure.Status.APPROVED,
-    ).values_list("indicator_id", "region_id", "year", "measure", "stage", "value")
+    ).values_list("statistic_id", "region_id", "year", "measure", "stage", "value")
     last = {}
-    for indicator_id, region_id, year, measure, _stage, value in sorted(previous, key=lambda r: r[4] == "final"):
-        last[(indicator_id, region_id, year + 1, measure)] = value  # final sorts last: it wins
+    for statistic_id, region_id, year, measure, _stage, value in sorted(previous, key=lambda r: r[4] == "final"):
+        last[(statistic_id, region_id, year + 1, measure)] = value  # final sorts last: it wins
     for figure in figures:
-        figure.previous_value = last.get((figure.indicator_id, figure.region_id, figure.year, figure.measure))
+        figure.previous_value = last.get((figure.statistic_id, figure.region_id, figure.year, figure.measure))
     page.object_list = figures
     return page
 
@@ -312,7 +365,7 @@ def completeness(*, plan, year, today, unit=None):
     deadline = plan.report_deadline(year)
     indicators = list(
         Indicator.objects.filter(task__plan=plan).only(
-            "kind", "baseline_year", "baseline_value", "by_region", "task_id", "position"
+            "kind", "baseline_year", "baseline_value", "by_region", "task_id", "position", "statistic_id"
         )
     )
     due = [i for i in indicators if year in _due_years(i, year)]
@@ -322,12 +375,14 @@ def completeness(*, plan, year, today, unit=None):
     ).values_list("task_id", "department_id"):
         leads.setdefault(department, set()).add(task_id)
     statuses = {}
-    for indicator_id, region_id, status in Figure.objects.filter(year=year).values_list(
-        "indicator_id", "region_id", "status"
-    ):
-        statuses.setdefault((indicator_id, region_id), []).append(status)
-    units = [(d, [(i.pk, None) for i in due if i.task_id in leads.get(d.pk, ())]) for d in Department.objects.all()]
-    units += [(r, [(i.pk, r.pk) for i in due if i.by_region]) for r in Region.objects.all()]
+    for statistic_id, region_id, status in Figure.objects.filter(
+        year=year, statistic__in={i.statistic_id for i in due}
+    ).values_list("statistic_id", "region_id", "status"):
+        statuses.setdefault((statistic_id, region_id), []).append(status)
+    units = [
+        (d, [(i.statistic_id, None) for i in due if i.task_id in leads.get(d.pk, ())]) for d in Department.objects.all()
+    ]
+    units += [(r, [(i.statistic_id, r.pk) for i in due if i.by_region]) for r in Region.objects.all()]
     if unit is not None:
         units = [(u, keys) for u, keys in units if u == unit]
     late = schedule.is_late(today, deadline)
@@ -347,12 +402,12 @@ def indicator_figures(*, indicator):
     """An indicator's figures with their status, and its change history (who, when, old -> new, why):
     3 queries."""
     figures = list(
-        indicator.figures.select_related("region", "entered_by", "reviewed_by").order_by(
-            F("region__position").asc(nulls_first=True), "year", "measure", "stage"
-        )
+        Figure.objects.filter(statistic=indicator.statistic_id)
+        .select_related("region", "entered_by", "reviewed_by")
+        .order_by(F("region__position").asc(nulls_first=True), "year", "measure", "stage")
     )
     records = list(
-        Figure.history.filter(indicator_id=indicator.pk)
+        Figure.history.filter(statistic_id=indicator.statistic_id)
         .select_related("history_user", "region")
         .order_by("id", "history_date", "history_id")
     )
@@ -371,34 +426,34 @@ def indicator_figures(*, indicator):
 HISTORY_SHOWN = 300
 
 
-def template_rows(*, user, plan, today):
-    """The rows of a user's XLSX template: each indicator and due year they may report, with the value
-    already entered (final stage, the indicator's default measure) so they see what is there."""
+def template_rows(*, user, today):
+    """The rows of a user's XLSX template: each statistic they owe, once across the active plans, and each
+    due year, with the value already entered (final stage, the default measure) so they see what is there."""
     scope_region = None if user.department_id else user.region
-    last = schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
-    indicators = list(permissions.enterable_indicators(user).order_by("task__position", "position"))
+    owing = owed(user)
     existing = {
-        (indicator_id, year, measure): value
-        for indicator_id, year, measure, value in Figure.objects.filter(
-            indicator__in=[i.pk for i in indicators], region=scope_region, stage=kinds.FINAL
-        ).values_list("indicator_id", "year", "measure", "value")
+        (statistic_id, year, measure): value
+        for statistic_id, year, measure, value in Figure.objects.filter(
+            statistic__in=[targets[0].statistic_id for targets in owing], region=scope_region, stage=kinds.FINAL
+        ).values_list("statistic_id", "year", "measure", "value")
     }
     rows = []
-    for indicator in indicators:
-        measure = kinds.default_measure(indicator.kind)
-        for year in _due_years(indicator, last):
+    for targets in owing:
+        target, statistic = targets[0], targets[0].statistic
+        measure = kinds.default_measure(target.kind)
+        for year in sorted(owed_years(targets, today)):
             rows.append(
                 {
-                    "indicator": indicator.code,
+                    "indicator": statistic.code,
                     "region": scope_region.name if scope_region else "全市",
                     "year": year,
                     "measure": measure,
                     "stage": kinds.FINAL,
-                    "value": existing.get((indicator.pk, year, measure)),
-                    "name": indicator.name,
-                    "unit": indicator.unit,
-                    "target": str(indicator.target_label),
-                    "measures": ", ".join(kinds.measures(indicator.kind, components=indicator.energy_components)),
+                    "value": existing.get((statistic.pk, year, measure)),
+                    "name": statistic.name,
+                    "unit": statistic.unit,
+                    "target": "；".join(str(t.target_label) for t in targets),
+                    "measures": ", ".join(statistic.measures),
                 }
             )
     return rows

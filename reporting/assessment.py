@@ -102,9 +102,9 @@ def _results(plan):
 
 def _stages(plan):
     """{(indicator id, region id or None): the stages of the approved figures of its target year}."""
-    found = Figure.objects.filter(
-        indicator__task__plan=plan, status=Figure.Status.APPROVED, year=F("indicator__target_year")
-    ).values_list("indicator_id", "region_id", "stage")
+    found = Indicator.objects.filter(
+        plan=plan, statistic__figures__status=Figure.Status.APPROVED, statistic__figures__year=F("target_year")
+    ).values_list("pk", "statistic__figures__region_id", "statistic__figures__stage")
     stages = {}
     for indicator_id, region_id, stage in found.distinct():
         stages.setdefault((indicator_id, region_id), set()).add(stage)

@@ -280,7 +280,7 @@ def department_overview(*, department, plan, year, today):
         "due": due[:DUE_SHOWN],
         "due_count": len(due),
         "overdue_count": sum(1 for item in due if item["late"]),
-        "awaiting": list(awaiting.select_related("indicator", "entered_by").order_by("submitted_at")[:AWAITING_SHOWN]),
+        "awaiting": list(awaiting.select_related("statistic", "entered_by").order_by("submitted_at")[:AWAITING_SHOWN]),
         "awaiting_count": awaiting.count(),
         "reports": {report.task_id: report for report in reports},
     }
@@ -295,10 +295,10 @@ def _open_figures(plan, indicators, today):
     being reported, the late ones marked: 1 query."""
     last = schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
     statuses = {}
-    for indicator_id, year, status in Figure.objects.filter(
-        indicator__in=[i.pk for i in indicators], region__isnull=True
-    ).values_list("indicator_id", "year", "status"):
-        statuses.setdefault((indicator_id, year), []).append(status)
+    for statistic_id, year, status in Figure.objects.filter(
+        statistic__in={i.statistic_id for i in indicators}, region__isnull=True
+    ).values_list("statistic_id", "year", "status"):
+        statuses.setdefault((statistic_id, year), []).append(status)
     rows = []
     for indicator in indicators:
         for year in schedule.due_years(
@@ -307,7 +307,7 @@ def _open_figures(plan, indicators, today):
             has_baseline_value=indicator.baseline_value is not None,
             last_year=last,
         ):
-            cell = schedule.cell_status(statuses.get((indicator.pk, year), []))
+            cell = schedule.cell_status(statuses.get((indicator.statistic_id, year), []))
             if cell in (schedule.MISSING, schedule.DRAFT, schedule.RETURNED):
                 late = schedule.is_late(today, plan.report_deadline(year))
                 rows.append({"indicator": indicator, "year": year, "status": cell, "late": late})

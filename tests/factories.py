@@ -81,7 +81,11 @@ class FigureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Figure
 
-    indicator = factory.SubFactory(IndicatorFactory)
+    class Params:
+        # Tests name the target; the figure belongs to the statistic it reads.
+        indicator = factory.SubFactory(IndicatorFactory)
+
+    statistic = factory.LazyAttribute(lambda figure: figure.indicator.statistic)
     year = 2021
     measure = Figure.Measure.LEVEL
     value = 50

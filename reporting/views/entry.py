@@ -7,28 +7,29 @@ from django.utils.translation import gettext as _
 
 from departments.models import Region
 from indicators import entry, permissions, plausibility, selectors
-from indicators.models import Indicator
+from indicators.models import Statistic
 from reporting.access import allowed
 from reporting.forms import FigureEntryForm
-from reporting.views.common import current_plan
 
 
 @allowed(permissions.can_enter_any)
 def entry_grid(request):
-    """A clerk's or head's indicators x years: what is missing, drafts, returned items."""
-    context = selectors.entry_grid(user=request.user, plan=current_plan(), today=timezone.localdate())
+    """A clerk's or head's statistics x years, across the active plans: what is missing, drafts, returned items."""
+    context = selectors.entry_grid(user=request.user, today=timezone.localdate())
     return render(request, "reporting/entry_grid.html", context)
 
 
 @allowed(permissions.can_enter_any)
 def figure_entry(request, code, year, region_id=None):
-    """Enter one indicator's figures for a year (and region); save a draft or submit for review."""
-    indicator = get_object_or_404(Indicator.objects.select_related("task__plan"), code=code)
+    """Enter one statistic's figures for a year (and region); save a draft or submit for review."""
+    statistic = get_object_or_404(Statistic, code=code)
     region = get_object_or_404(Region, pk=region_id) if region_id else None
-    if not permissions.can_enter(request.user, indicator, region_id):
+    targets = selectors.entry_targets(user=request.user, statistic=statistic)
+    if not targets or not permissions.can_enter(request.user, targets[0], region_id):
         raise PermissionDenied
-    if year not in indicator.reporting_years:
+    if not any(year in target.reporting_years for target in targets):
         raise Http404
+    indicator = targets[0]
     stage = request.POST.get("stage") or request.GET.get("stage")
     cell = selectors.entry_cell(indicator=indicator, region=region, year=year, stage=stage)
     form = FigureEntryForm(

@@ -14,7 +14,6 @@ from indicators.models import Upload
 from reporting.access import allowed
 from reporting.forms import UploadForm
 from reporting.templatetags.reporting import problem_text
-from reporting.views.common import current_plan
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 QUOTA_MESSAGE = gettext_lazy(
@@ -76,7 +75,7 @@ def upload_preview(request, pk):
 @allowed(permissions.can_enter_any)
 def upload_template(request):
     """An XLSX file listing every indicator and year the user may report, ready to fill in."""
-    rows = selectors.template_rows(user=request.user, plan=current_plan(), today=timezone.localdate())
+    rows = selectors.template_rows(user=request.user, today=timezone.localdate())
     response = HttpResponse(workbook.figures_template(rows), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="figures-template.xlsx"'
     return response

@@ -62,7 +62,7 @@ def test_clerk_submits_head_returns_clerk_corrects_head_approves(plan, clerk, he
     enter(clerk_page, level="29", note="秸秆综合利用率（初报）")
     clerk_page.wait_for_url("**/entry/")
     expect(clerk_page.get_by_role("status")).to_contain_text(zh("Submitted for review."))
-    figure = Figure.objects.get(indicator__code=CODE, region=None, year=YEAR, measure="level", stage="final")
+    figure = Figure.objects.get(statistic__code=CODE, region=None, year=YEAR, measure="level", stage="final")
     assert (figure.status, figure.value, figure.revision) == (Figure.Status.SUBMITTED, Decimal(29), 1)
 
     # The head, in a browser of their own, returns it with a reason.
@@ -138,6 +138,6 @@ def test_a_flagged_value_without_a_comment_is_refused_and_nothing_saved(plan, cl
     expect(page.locator("input[name=level]")).to_have_value("90")
     assert page.url.endswith(f"/entry/{CODE}/{YEAR}/")
 
-    assert list(Figure.objects.filter(indicator__code=CODE).values_list("year", "status")) == [
+    assert list(Figure.objects.filter(statistic__code=CODE).values_list("year", "status")) == [
         (2020, Figure.Status.DRAFT)
     ]

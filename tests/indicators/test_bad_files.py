@@ -112,9 +112,9 @@ def test_a_good_gbk_file_imports(saved):
     summary = figures_import(data=text.encode("gbk"), filename="指标数据.csv")
     assert summary.created == 2
     assert Figure.objects.count() == saved + 2
-    figure = Figure.objects.get(indicator__code="COD", region__name="鲅鱼圈区")
+    figure = Figure.objects.get(statistic__code="COD", region__name="鲅鱼圈区")
     assert (figure.year, figure.value, figure.stage, figure.note) == (2021, Decimal("120.5"), "preliminary", "重点工程")
-    assert Figure.objects.get(indicator__code="COD", region__name="大石桥市").stage == "final"
+    assert Figure.objects.get(statistic__code="COD", region__name="大石桥市").stage == "final"
 
 
 def test_an_xlsx_with_a_formula_cell(saved):
@@ -173,4 +173,4 @@ def test_one_bad_row_in_ten_saves_none_of_the_nine_good(saved):
     assert rejected("\n".join([HEADER, *lines]).encode(), "figures.csv") == [
         "line 7, column value: A yearly amount cannot be negative."
     ]
-    assert not Figure.objects.filter(indicator__code="COD").exists()
+    assert not Figure.objects.filter(statistic__code="COD").exists()

@@ -58,23 +58,23 @@ def test_load_demo_marks_the_plan_and_approves_illustrative_figures(demo):
     assert set(Figure.objects.values_list("source", flat=True)) == {DEMO_SOURCE}
     assert set(figures.values_list("entered_by__username", "reviewed_by__username")) == {("clerk", "reviewer")}
     # Two 2025 figures wait for review, 5 % and 1 % above 2024.
-    waiting = Figure.objects.filter(year=2025).order_by("indicator__code")
-    assert [(f.indicator.code, f.region and f.region.name, f.status, f.entered_by.username) for f in waiting] == [
+    waiting = Figure.objects.filter(year=2025).order_by("statistic__code")
+    assert [(f.statistic.code, f.region and f.region.name, f.status, f.entered_by.username) for f in waiting] == [
         ("COD", "鲅鱼圈区", "submitted", "region_clerk"),
         ("STRAW_USE", None, "submitted", "clerk"),
     ]
-    cod_2024 = Figure.objects.get(indicator__code="COD", region__name="鲅鱼圈区", year=2024).value
+    cod_2024 = Figure.objects.get(statistic__code="COD", region__name="鲅鱼圈区", year=2024).value
     assert waiting[0].value == (cod_2024 * Decimal("1.05")).quantize(Decimal("0.1"))
 
 
 def test_load_demo_twice_gives_the_same_figures_and_keeps_real_ones(demo, capsys):
     straw = Indicator.objects.get(code="STRAW_USE")
-    Figure.objects.filter(indicator=straw, year=2022).update(source="市农业农村局年报", value=Decimal("88.8"))
-    before = set(Figure.objects.values_list("indicator__code", "region__name", "year", "measure", "value"))
+    Figure.objects.filter(statistic=straw.statistic, year=2022).update(source="市农业农村局年报", value=Decimal("88.8"))
+    before = set(Figure.objects.values_list("statistic__code", "region__name", "year", "measure", "value"))
     call_command("load_demo", allow_production=True)
-    after = set(Figure.objects.values_list("indicator__code", "region__name", "year", "measure", "value"))
+    after = set(Figure.objects.values_list("statistic__code", "region__name", "year", "measure", "value"))
     assert after == before
-    assert Figure.objects.get(indicator=straw, year=2022).value == Decimal("88.8")
+    assert Figure.objects.get(statistic=straw.statistic, year=2022).value == Decimal("88.8")
 
 
 def test_load_demo_refuses_to_run_in_production(plan):

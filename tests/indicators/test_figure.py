@@ -15,7 +15,7 @@ def straw(plan):
 
 def figure(indicator, **fields):
     defaults = {"year": 2021, "measure": "level", "value": Decimal("91.2")}
-    return Figure(indicator=indicator, **(defaults | fields))
+    return Figure(statistic=indicator.statistic, **(defaults | fields))
 
 
 def test_a_valid_figure_passes_clean_and_saves(straw):

@@ -20,7 +20,7 @@ OUTFALL_REMEDIATION,,2023,90,,,
 def test_a_good_file_is_saved_as_submitted(plan, clerk):
     summary = figures_import(data=GOOD, filename="figures.csv", user=clerk)
     assert (summary.created, summary.replaced, summary.unchanged) == (5, 0, 0)
-    figure = Figure.objects.get(indicator__code="COD")
+    figure = Figure.objects.get(statistic__code="COD")
     assert (figure.region.name, figure.year, figure.measure, figure.value) == (
         "鲅鱼圈区",
         2021,
@@ -28,7 +28,7 @@ def test_a_good_file_is_saved_as_submitted(plan, clerk):
         Decimal("120.5"),
     )
     assert set(Figure.objects.values_list("status", flat=True)) == {"submitted"}
-    assert Figure.objects.get(indicator__code="EI_GDP", region=None).note == "统计公报"
+    assert Figure.objects.get(statistic__code="EI_GDP", region=None).note == "统计公报"
     assert figure.entered_by == clerk and figure.history.count() == 1
 
 
@@ -44,11 +44,11 @@ def test_reimport_replaces_the_value_as_a_new_revision(plan, administrator):
     corrected = b"indicator,region,year,value\nCOD,\xe9\xb2\x85\xe9\xb1\xbc\xe5\x9c\x88\xe5\x8c\xba,2021,130\n"
     summary = figures_import(data=corrected, filename="corrected.csv", approve=True, user=administrator)
     assert (summary.created, summary.replaced) == (0, 1)
-    figure = Figure.objects.get(indicator__code="COD")
+    figure = Figure.objects.get(statistic__code="COD")
     assert (figure.value, figure.revision, figure.status) == (Decimal("130"), 2, "approved")
     history = list(figure.history.order_by("history_date").values_list("value", "history_change_reason"))
     assert history == [(Decimal("120.5"), "import figures.csv"), (Decimal("130"), "import corrected.csv")]
-    assert Figure.objects.filter(indicator__code="COD").count() == 1
+    assert Figure.objects.filter(statistic__code="COD").count() == 1
 
 
 def test_reimporting_for_review_does_not_take_back_an_approval(plan, administrator):

@@ -24,11 +24,11 @@ def region(plan):
 
 def approved(indicator, year, value, *, region=None, measure=None, stage=Figure.Stage.FINAL, status="approved"):
     return Figure.objects.create(
-        indicator=indicator,
+        statistic=indicator.statistic,
         region=region,
         year=year,
         value=Decimal(str(value)),
-        measure=measure or indicator.figures.model.Measure.AMOUNT,
+        measure=measure or Figure.Measure.AMOUNT,
         stage=stage,
         status=status,
     )

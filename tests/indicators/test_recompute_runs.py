@@ -27,7 +27,7 @@ def computed(plan):
 
 def approve(indicator, year=2021, value=700):
     return Figure.objects.create(
-        indicator=indicator, year=year, measure="amount", value=Decimal(value), status=Figure.Status.APPROVED
+        statistic=indicator.statistic, year=year, measure="amount", value=Decimal(value), status=Figure.Status.APPROVED
     )
 
 
@@ -73,7 +73,9 @@ def test_stale_means_a_change_not_yet_read_or_approved_figures_without_results(p
     straw = Indicator.objects.get(code="STRAW_USE")
     nox = Indicator.objects.get(code="NOX")
     approve(cod)  # approved figures, never computed
-    Figure.objects.create(indicator=nox, year=2021, measure="amount", value=1, status="submitted")  # not approved
+    Figure.objects.create(
+        statistic=nox.statistic, year=2021, measure="amount", value=1, status="submitted"
+    )  # not approved
     assert selectors.stale_indicator_ids() == [cod.pk]
     recompute.progress_recompute()
     assert selectors.stale_indicator_ids() == []

@@ -30,7 +30,7 @@ def approve_everything_led_by(name, year):
     for indicator in Indicator.objects.filter(
         task__responsibilities__department=department, task__responsibilities__role="lead"
     ):
-        Figure.objects.create(indicator=indicator, year=year, measure="level", value=1, status="approved")
+        Figure.objects.create(statistic=indicator.statistic, year=year, measure="level", value=1, status="approved")
 
 
 def recipients():
@@ -63,7 +63,7 @@ def test_reviewers_are_reminded_after_48_hours(people):
     now = datetime(2025, 6, 10, 8, tzinfo=SHANGHAI)
     steel = Indicator.objects.get(code="STEEL_ULE")
     figure = Figure.objects.create(
-        indicator=steel,
+        statistic=steel.statistic,
         year=2024,
         measure="level",
         value=50,

@@ -55,7 +55,7 @@ def redis_worker():
 @pytest.mark.django_db(transaction=True)
 def test_recompute_runs_in_a_real_worker(plan, redis_worker):
     cod = Indicator.objects.get(code="COD")
-    Figure.objects.create(indicator=cod, year=2021, measure="amount", value=Decimal("700"), status="approved")
+    Figure.objects.create(statistic=cod.statistic, year=2021, measure="amount", value=Decimal("700"), status="approved")
 
     job = redis_worker.tasks["indicators.tasks.recompute_indicators"].delay([cod.pk])
     assert not isinstance(job, EagerResult)  # it went through Redis
@@ -72,7 +72,7 @@ def test_recompute_runs_in_a_real_worker(plan, redis_worker):
 @pytest.mark.django_db(transaction=True)
 def test_a_change_whose_message_was_lost_is_caught_up_by_the_periodic_job(plan, redis_worker, settings):
     cod = Indicator.objects.get(code="COD")
-    Figure.objects.create(indicator=cod, year=2021, measure="amount", value=Decimal("700"), status="approved")
+    Figure.objects.create(statistic=cod.statistic, year=2021, measure="amount", value=Decimal("700"), status="approved")
     # The approval noted its change and recorded its run, but the message never reached a worker (Redis
     # restarted and lost it): the run has been silent for longer than the timeout.
     PendingRecompute.objects.create(indicator=cod)

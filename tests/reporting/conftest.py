@@ -11,7 +11,7 @@ from indicators.recompute import progress_recompute
 
 def approve(code, year, measure, value, region=None):
     Figure.objects.create(
-        indicator=Indicator.objects.get(code=code), region=region, year=year, measure=measure, value=value,
+        statistic=Indicator.objects.get(code=code).statistic, region=region, year=year, measure=measure, value=value,
         status="approved",
     )  # fmt: skip
 
@@ -43,7 +43,7 @@ def grow(count):
             target_year=2025, target_value=50, source_text="测试",
         )  # fmt: skip
         for year, value in ((2020, 10), (2021, 20 + n)):
-            Figure.objects.create(indicator=extra, year=year, measure="level", value=value, status="approved")
+            Figure.objects.create(statistic=extra.statistic, year=year, measure="level", value=value, status="approved")
     progress_recompute()
 
 

@@ -136,9 +136,14 @@ def region_head(plan):
 def test_who_approves_which_submission(client, request, submission, approver, development_head, region_head):
     code, measure, region, author, allowed = SUBMISSIONS[submission]
     figure = Figure.objects.create(
-        indicator=Indicator.objects.get(code=code), region=Region.objects.filter(name=region).first(), year=2025,
-        measure=measure, value=-3, status="submitted", entered_by=request.getfixturevalue(author),
-    )  # fmt: skip
+        statistic=Indicator.objects.get(code=code).statistic,
+        region=Region.objects.filter(name=region).first(),
+        year=2025,
+        measure=measure,
+        value=-3,
+        status="submitted",
+        entered_by=request.getfixturevalue(author),
+    )
     user = request.getfixturevalue(approver)
     assert (figure in permissions.reviewable_figures(user)) == (approver in allowed)
     client.force_login(user)

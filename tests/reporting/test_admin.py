@@ -50,7 +50,11 @@ def locked_figure(plan, clerk):
     from indicators.models import Figure, Indicator
 
     figure = Figure.objects.create(
-        indicator=Indicator.objects.get(code="STEEL_ULE"), year=2021, measure="level", value=12.5, status="submitted"
+        statistic=Indicator.objects.get(code="STEEL_ULE").statistic,
+        year=2021,
+        measure="level",
+        value=12.5,
+        status="submitted",
     )
     figure.value, figure.status, figure.revision = 89.5, "approved", 2
     figure.save()
@@ -73,7 +77,7 @@ def test_the_admin_cannot_approve_a_submission(client, administrator, clerk, pla
     from indicators.models import Figure, Indicator
 
     cod = Indicator.objects.get(code="COD")
-    figure = Figure.objects.create(indicator=cod, year=2021, measure="amount", value=700, status="submitted")
+    figure = Figure.objects.create(statistic=cod.statistic, year=2021, measure="amount", value=700, status="submitted")
     client.force_login(administrator)
     url = reverse("admin:indicators_figure_change", args=[figure.pk])
     page = client.get(url).content.decode()
@@ -168,7 +172,11 @@ def test_an_approved_figure_is_read_only_in_the_admin(client, administrator, pla
     from indicators.models import Figure, Indicator
 
     figure = Figure.objects.create(
-        indicator=Indicator.objects.get(code="STEEL_ULE"), year=2021, measure="level", value=40, status="approved"
+        statistic=Indicator.objects.get(code="STEEL_ULE").statistic,
+        year=2021,
+        measure="level",
+        value=40,
+        status="approved",
     )
     client.force_login(administrator)
     url = f"/admin/indicators/figure/{figure.pk}/change/"

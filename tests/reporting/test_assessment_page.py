@@ -34,9 +34,13 @@ def today(monkeypatch):
 
 def preliminary(code, year, value):
     Figure.objects.create(
-        indicator=Indicator.objects.get(code=code), year=year, measure="level", value=value, stage="preliminary",
+        statistic=Indicator.objects.get(code=code).statistic,
+        year=year,
+        measure="level",
+        value=value,
+        stage="preliminary",
         status="approved",
-    )  # fmt: skip
+    )
 
 
 @pytest.fixture

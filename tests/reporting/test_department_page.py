@@ -34,7 +34,7 @@ def zh(message):
 
 def approve(code, year, value, measure="level", status="approved"):
     return Figure.objects.create(
-        indicator=Indicator.objects.get(code=code), year=year, measure=measure, value=value, status=status
+        statistic=Indicator.objects.get(code=code).statistic, year=year, measure=measure, value=value, status=status
     )
 
 

@@ -28,7 +28,7 @@ def test_a_recompute_records_what_the_results_stand_on(results):
 
 def test_approving_queues_a_run_that_is_done_after_the_commit(results, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        recompute.figures_changed(indicator_ids=[Figure.objects.first().indicator_id])
+        recompute.figures_changed(statistic_ids=[Figure.objects.first().statistic_id])
     runs = list(RecomputeRun.objects.order_by("pk"))
     assert len(runs) == 2 and (runs[1].status, runs[1].whole_plan, runs[1].total) == ("done", False, 1)
 

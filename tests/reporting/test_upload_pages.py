@@ -51,7 +51,7 @@ def test_filled_template_goes_through_preview_and_confirm(client, clerk, plan):
 
     response = client.post(response["Location"])
     assert response.status_code == 302
-    assert sorted(Figure.objects.values_list("indicator__code", "year", "value", "status")) == [
+    assert sorted(Figure.objects.values_list("statistic__code", "year", "value", "status")) == [
         ("COD", 2021, 610, "submitted"),
         ("STEEL_ULE", 2020, 40, "submitted"),
         ("STEEL_ULE", 2021, 45, "submitted"),
@@ -64,7 +64,7 @@ def test_filled_template_goes_through_preview_and_confirm(client, clerk, plan):
 
 def test_preview_shows_what_is_replaced(client, clerk, plan):
     steel = Indicator.objects.get(code="STEEL_ULE")
-    Figure.objects.create(indicator=steel, year=2021, measure="level", value=44, status="returned")
+    Figure.objects.create(statistic=steel.statistic, year=2021, measure="level", value=44, status="returned")
     client.force_login(clerk)
     response = send(client, b"indicator,year,value\nSTEEL_ULE,2021,45\n")
     page = client.get(response["Location"]).content.decode()
@@ -120,7 +120,7 @@ def test_every_problem_is_shown_at_once(client, clerk, plan):
 
 def test_a_locked_figure_is_a_problem_in_the_preview(client, clerk, plan):
     steel = Indicator.objects.get(code="STEEL_ULE")
-    Figure.objects.create(indicator=steel, year=2021, measure="level", value=44, status="approved")
+    Figure.objects.create(statistic=steel.statistic, year=2021, measure="level", value=44, status="approved")
     client.force_login(clerk)
     response = send(client, b"indicator,year,value\nSTEEL_ULE,2021,45\n")
     assert "已审核并锁定" in client.get(response["Location"]).content.decode()
@@ -149,7 +149,7 @@ def test_a_long_file_is_summarised_replacements_first(client, clerk, plan, monke
 
     monkeypatch.setattr(entry, "PREVIEW_ROWS", 3)
     steel = Indicator.objects.get(code="STEEL_ULE")
-    Figure.objects.create(indicator=steel, year=2025, measure="level", value=44, status="draft")
+    Figure.objects.create(statistic=steel.statistic, year=2025, measure="level", value=44, status="draft")
     rows = "".join(f"STEEL_ULE,{year},45\n" for year in range(2020, 2026))
     client.force_login(clerk)
     page = client.get(send(client, f"indicator,year,value\n{rows}".encode())["Location"]).content.decode()

@@ -29,7 +29,7 @@ class Command(BaseCommand):
         if plan.status == Plan.Status.DRAFT:  # the demo shows the plan in use
             plan_transition(plan=plan, to=Plan.Status.ACTIVE, reason="Demo data loaded.", user=None)
         users = demo_load(plan=plan)
-        count = Figure.objects.filter(indicator__task__plan=plan).count()
+        count = Figure.objects.filter(statistic__targets__plan=plan).distinct().count()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {count} figures (illustrative, not official)."))
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in users:
