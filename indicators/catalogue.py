@@ -26,9 +26,11 @@ PLAN_TEXT_PATH = FIXTURES / "yingkou-energy-plan-2022.zh.txt"
 BASELINE_UNUSED = {code for code, entry in kinds.KINDS.items() if not entry.needs_baseline_value}
 LISTS = ("departments", "regions", "tasks", "indicators")
 # The fields with a pattern in the schema, and the pattern in words.
+CODE_PATTERN_MESSAGE = gettext_noop("%(value)s: use only letters, digits and _, e.g. EI_GDP")
 PATTERN_MESSAGES = {
     "slug": gettext_noop("%(value)s: use only lowercase letters, digits and hyphens, e.g. yingkou-14th"),
-    "code": gettext_noop("%(value)s: use only letters, digits and _, e.g. EI_GDP"),
+    "code": CODE_PATTERN_MESSAGE,
+    "statistic": CODE_PATTERN_MESSAGE,  # a statistic's code, spelt like an indicator's
 }
 # JSON Schema's type names in the words of a TOML file.
 TYPE_MESSAGES = {
@@ -130,7 +132,8 @@ def _with_defaults(indicator, plan):
         "note": "",
         "unit_en": "",
     }
-    indicator = {**defaults, **indicator}
+    # The statistic the target reads: the one with its own code, unless the file names another (e.g. EI_GDP).
+    indicator = {**defaults, "statistic": indicator["code"], **indicator}
     indicator["target_value"] = Decimal(indicator["target_value"])
     return indicator
 

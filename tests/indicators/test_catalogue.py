@@ -193,6 +193,11 @@ def test_strict_where_the_plan_says_above_or_below(cat):
         assert says_strict == indicator["strict"], indicator["code"]
 
 
+def test_every_target_reads_the_statistic_of_its_own_code(cat):
+    # The 14th plan names no statistic: each of its targets reads one of the same code (docs/catalogue.md).
+    assert [i["statistic"] for i in cat["indicators"]] == [i["code"] for i in cat["indicators"]]
+
+
 def test_indicator_leads_are_those_of_its_task(cat):
     tasks = by_code(cat["tasks"])
     headline = by_code(cat["indicators"])

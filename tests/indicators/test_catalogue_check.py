@@ -154,6 +154,14 @@ BROKEN = {
     ),
     "empty code": (35, 'code = ""', {(35, "indicators[1].code")}),
     "code with a space": (35, 'code = "A 1"', {(35, "indicators[1].code")}),
+    "statistic with a space": (35, 'code = "A"\nstatistic = "EI GDP"', {(36, "indicators[1].statistic")}),
+    "statistic with a hyphen": (
+        54,
+        'source_text = "下降15.5%"\nstatistic = "EI-GDP"',
+        {(55, "indicators[2].statistic")},
+    ),
+    "empty statistic": (35, 'code = "A"\nstatistic = ""', {(36, "indicators[1].statistic")}),
+    "statistic as a number": (35, 'code = "A"\nstatistic = 1', {(36, "indicators[1].statistic")}),
     "slug with capitals": (7, 'target_year = 2025\nslug = "Yingkou 14"', {(8, "plan.slug")}),
     "fictional as text": (7, 'target_year = 2025\nfictional = "no"', {(8, "plan.fictional")}),
     "energy components on a level target": (
@@ -181,6 +189,7 @@ def test_a_broken_catalogue_names_each_problem_on_its_line_and_field(line, text,
         (5, 'adopted_on = "2022-01-01"'),
         (43, 'source_text = "达到50%"\nbaseline_value = 40\nnote = ""\nunit_en = "%"\nstrict = true'),
         (54, 'source_text = "下降15.5%"\nenergy_components = true\nbinding = true\nby_region = true'),
+        (35, 'code = "A"\nstatistic = "EI_GDP"'),
     ],
 )
 def test_optional_fields_are_accepted(line, text):
@@ -223,6 +232,16 @@ def test_read_catalogue_raises_every_problem_one_per_line(tmp_path):
     ]
 
 
+def test_a_bad_statistic_is_refused_with_its_line_field_and_the_rule(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text(edited(35, 'code = "A"\nstatistic = "EI GDP"'), encoding="utf-8")
+    with pytest.raises(CatalogueError) as raised:
+        read_catalogue(path)
+    assert str(raised.value).splitlines() == [
+        "line 36: indicators[1].statistic: EI GDP: use only letters, digits and _, e.g. EI_GDP"
+    ]
+
+
 def test_read_catalogue_fills_in_the_defaults(tmp_path):
     path = tmp_path / "plan.toml"
     path.write_text(VALID, encoding="utf-8")
@@ -237,6 +256,15 @@ def test_read_catalogue_fills_in_the_defaults(tmp_path):
         False,
     )
     assert str(catalogue["indicators"][1]["target_value"]) == "15.5"
+    # Every target reads a statistic: the one with its own code when the file names none.
+    assert [i["statistic"] for i in catalogue["indicators"]] == ["A", "B"]
+
+
+def test_a_named_statistic_is_kept(tmp_path):
+    path = tmp_path / "plan.toml"
+    path.write_text(edited(46, 'code = "B"\nstatistic = "A"'), encoding="utf-8")
+    indicators = read_catalogue(path)["indicators"]
+    assert [(i["code"], i["statistic"]) for i in indicators] == [("A", "A"), ("B", "A")]
 
 
 def test_the_schema_lists_the_kinds_the_code_knows():
