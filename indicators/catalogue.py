@@ -19,6 +19,7 @@ from .kinds import gettext_noop
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 CATALOGUE_PATH = FIXTURES / "plan.toml"
+NEXT_PLAN_PATH = FIXTURES / "plan-next.toml"  # illustrative (示例), loaded by the demo beside the 14th plan
 SCHEMA_PATH = FIXTURES / "catalogue.schema.json"
 PLAN_TEXT_PATH = FIXTURES / "yingkou-energy-plan-2022.zh.txt"
 

@@ -12,6 +12,7 @@ from departments.models import Department, Region
 from departments.services import roles_ensure, user_upsert
 
 from . import kinds
+from .catalogue import NEXT_PLAN_PATH, read_catalogue
 from .demo import demo_rows
 from .models import Figure, Indicator, Plan, PlanEvent, Statistic, Task, TaskResponsibility
 from .recompute import figures_changed
@@ -129,6 +130,21 @@ def _set_responsibilities(task, item, departments):
         TaskResponsibility.objects.update_or_create(
             task=task, department=departments[name], defaults={"role": role, "position": position}
         )
+
+
+@transaction.atomic
+def demo_plans_load(*, first):
+    """The demo: `first` (the 14th plan, loaded) in use with illustrative figures and users, beside the
+    illustrative next plan (fixtures/plan-next.toml, marked fictional), also in use, whose targets read some
+    of the same statistics. Returns the plans and the demo users."""
+    users = demo_load(plan=first)
+    following = plan_load(catalogue=read_catalogue(NEXT_PLAN_PATH))
+    for plan in (first, following):
+        if plan.status == Plan.Status.DRAFT:  # the demo shows both plans in use
+            plan_transition(plan=plan, to=Plan.Status.ACTIVE, reason="Demo data loaded.", user=None)
+    # The next plan's targets read some of the demo figures: its pages say they are illustrative too.
+    Plan.objects.filter(pk=following.pk).update(has_demo_data=True)
+    return [first, following], users
 
 
 DEMO_SOURCE = "演示数据（非官方统计）"

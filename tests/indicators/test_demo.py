@@ -51,7 +51,7 @@ def test_load_demo_creates_a_user_per_role_and_prints_their_logins(demo):
 
 
 def test_load_demo_marks_the_plan_and_approves_illustrative_figures(demo):
-    assert Plan.objects.get().has_demo_data
+    assert Plan.objects.get(slug="yingkou-14th").has_demo_data
     figures = Figure.objects.exclude(year=2025)
     assert figures.count() > 200
     assert set(figures.values_list("status", flat=True)) == {"approved"}
@@ -68,7 +68,7 @@ def test_load_demo_marks_the_plan_and_approves_illustrative_figures(demo):
 
 
 def test_load_demo_twice_gives_the_same_figures_and_keeps_real_ones(demo, capsys):
-    straw = Indicator.objects.get(code="STRAW_USE")
+    straw = Indicator.objects.get(plan__slug="yingkou-14th", code="STRAW_USE")
     Figure.objects.filter(statistic=straw.statistic, year=2022).update(source="市农业农村局年报", value=Decimal("88.8"))
     before = set(Figure.objects.values_list("statistic__code", "region__name", "year", "measure", "value"))
     call_command("load_demo", allow_production=True)
@@ -86,3 +86,16 @@ def test_load_demo_refuses_to_run_in_production(plan):
 def test_load_demo_without_a_plan_says_what_to_do(db):
     with pytest.raises(CommandError, match="load_plan"):
         call_command("load_demo", allow_production=True)
+
+
+def test_the_demo_shows_the_illustrative_next_plan_beside_the_first(demo):
+    """Both in use; the next plan is fictional, says its figures are illustrative, and its energy-intensity
+    target reads the 14th plan's statistic: the demo's figures count for both."""
+    first, following = Plan.objects.get(slug="yingkou-14th"), Plan.objects.get(slug="yingkou-15th-example")
+    assert (first.status, following.status) == ("active", "active")
+    assert following.fictional and following.has_demo_data and not first.fictional
+    assert "yingkou-15th-example" in demo
+    ei = Indicator.objects.filter(code="EI_GDP").order_by("plan__baseline_year")
+    assert [i.plan.slug for i in ei] == ["yingkou-14th", "yingkou-15th-example"]
+    assert ei[0].statistic_id == ei[1].statistic_id
+    assert Figure.objects.filter(statistic=ei[0].statistic, year=2024).exists()

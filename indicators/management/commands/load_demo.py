@@ -3,7 +3,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from departments.roles import LABELS
 from indicators.models import Figure, Plan
-from indicators.plans import DEMO_PASSWORD, demo_load, plan_transition
+from indicators.plans import DEMO_PASSWORD, demo_plans_load
 
 
 class Command(BaseCommand):
@@ -26,11 +26,11 @@ class Command(BaseCommand):
         plan = Plan.objects.order_by("pk").first()
         if plan is None:
             raise CommandError("No plan is loaded. Run `manage.py load_plan` first.")
-        if plan.status == Plan.Status.DRAFT:  # the demo shows the plan in use
-            plan_transition(plan=plan, to=Plan.Status.ACTIVE, reason="Demo data loaded.", user=None)
-        users = demo_load(plan=plan)
-        count = Figure.objects.filter(statistic__targets__plan=plan).distinct().count()
+        plans, users = demo_plans_load(first=plan)
+        count = Figure.objects.count()
         self.stdout.write(self.style.SUCCESS(f"Demo data loaded: {count} figures (illustrative, not official)."))
+        for each in plans:
+            self.stdout.write(f"  plan {each.slug}: {each.name}")
         self.stdout.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for user in users:
             role = LABELS[user.groups.get().name]
