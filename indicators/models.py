@@ -683,6 +683,10 @@ class RecomputeRun(models.Model):
     OPEN = (Status.QUEUED, Status.RUNNING)
 
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.QUEUED)
+    # The plan whose indicators it recomputes; empty for every plan (the nightly recompute).
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, null=True, blank=True, related_name="recompute_runs"
+    )
     whole_plan = models.BooleanField(_("all indicators"), default=False)
     # The indicators of a partial run, so a newer run covering them all can close it (None: every one).
     indicator_ids = models.JSONField(_("indicators"), null=True, blank=True)
@@ -703,6 +707,8 @@ class RecomputeRun(models.Model):
     approved_figures = models.PositiveIntegerField(_("approved figures"), null=True, blank=True)
     last_approved_at = models.DateTimeField(_("latest approval"), null=True, blank=True)
     latest_year = models.PositiveSmallIntegerField(_("latest year with results"), null=True, blank=True)
+    # The same per plan, {plan id: year}: a plan's pages open on its own latest year.
+    latest_years = models.JSONField(_("latest year with results, per plan"), default=dict, blank=True)
     error = models.TextField(_("error"), blank=True)
 
     class Meta:

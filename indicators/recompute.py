@@ -35,19 +35,24 @@ def figures_changed(*, indicator_ids=(), statistic_ids=()):
 def _dispatch_recompute(ids):
     from .tasks import recompute_indicators  # tasks import this module
 
-    # The run is recorded before the job is queued, so pages say "recompute queued" at once.
-    run = RecomputeRun.objects.create(total=len(ids), indicator_ids=ids)
-    _send(recompute_indicators, run, ids)
+    # One run per plan, so that each plan's pages follow their own; recorded before the job is queued,
+    # so pages say "recompute queued" at once.
+    by_plan = {}
+    for pk, plan_id in Indicator.objects.filter(pk__in=ids).order_by("pk").values_list("pk", "plan_id"):
+        by_plan.setdefault(plan_id, []).append(pk)
+    for plan_id, plan_ids in sorted(by_plan.items()):
+        run = RecomputeRun.objects.create(plan_id=plan_id, total=len(plan_ids), indicator_ids=plan_ids)
+        _send(recompute_indicators, run, plan_ids)
 
 
-def recompute_queue():
-    """Queues a recompute of every indicator (an administrator's button); the page follows its run.
-    Returns the run, already failed when the queue did not take it (outside a transaction; inside one
+def recompute_queue(*, plan):
+    """Queues a recompute of every indicator of `plan` (an administrator's button); the page follows its
+    run. Returns the run, already failed when the queue did not take it (outside a transaction; inside one
     the job is sent at the commit)."""
-    from .tasks import recompute_all
+    from .tasks import recompute_plan
 
-    run = RecomputeRun.objects.create(whole_plan=True)
-    transaction.on_commit(lambda: _send(recompute_all, run))
+    run = RecomputeRun.objects.create(whole_plan=True, plan=plan)
+    transaction.on_commit(lambda: _send(recompute_plan, run, plan.pk))
     run.refresh_from_db()
     return run
 
@@ -70,16 +75,17 @@ BATCH_SIZE = 5000  # indicators per transaction in a full recompute
 RUNS_KEPT_DAYS = 60
 
 
-def progress_recompute(*, indicator_ids=None, on_progress=None, run_id=None, task_id=""):
-    """Recomputes the results of the given indicators (all when None) from their approved figures.
+def progress_recompute(*, indicator_ids=None, plan_id=None, on_progress=None, run_id=None, task_id=""):
+    """Recomputes the results of the given indicators (all when None, or all of plan `plan_id`) from their
+    approved figures.
 
     Works in batches of indicators, each in one transaction that locks its indicators' rows, so two
     recomputes of the same indicator run one after the other and the second writes the same rows.
     `on_progress(done, total)` is called after each batch. The run is recorded in a RecomputeRun (the
     queued one `run_id` names, else the one of Celery task `task_id`, else a new one) with its progress
     and a heartbeat. Returns the number of results written (0 when the run needs no attempt)."""
-    ids = selectors.indicator_ids(indicator_ids)
-    run = _run_start(run_id, task_id, ids=ids, whole_plan=indicator_ids is None)
+    ids = selectors.indicator_ids(indicator_ids, plan_id=plan_id)
+    run = _run_start(run_id, task_id, ids=ids, whole_plan=indicator_ids is None, plan_id=plan_id)
     if run is None:
         return 0
     written = 0
@@ -118,11 +124,11 @@ def progress_recompute_stale(*, now, task_id=""):
 MAX_ATTEMPTS = 3
 
 
-def _run_start(run_id, task_id, *, ids, whole_plan):
+def _run_start(run_id, task_id, *, ids, whole_plan, plan_id=None):
     """The run this attempt works for, marked running; None when no attempt is wanted: its work is done
     (a late or repeated message), or its previous attempts all died mid-run."""
     run = _run_of(run_id, task_id) or RecomputeRun(
-        whole_plan=whole_plan, indicator_ids=None if whole_plan else ids, task_id=task_id or ""
+        whole_plan=whole_plan, plan_id=plan_id, indicator_ids=None if whole_plan else ids, task_id=task_id or ""
     )
     if run.status in (RecomputeRun.Status.DONE, RecomputeRun.Status.SUPERSEDED):
         return None
@@ -149,8 +155,12 @@ def _runs_fail(runs, error):
 def _run_finish(run, written):
     """Records what the results now stand on: the approved figures and the latest year with a result."""
     approved = Figure.objects.filter(status=Figure.Status.APPROVED).aggregate(n=Count("pk"), last=Max("reviewed_at"))
-    latest = (
-        Result.objects.filter(region__isnull=True).exclude(status=progress.GREY).aggregate(year=Max("year"))["year"]
+    latest = dict(
+        Result.objects.filter(region__isnull=True)
+        .exclude(status=progress.GREY)
+        .values_list("indicator__plan_id")
+        .annotate(year=Max("year"))
+        .order_by()
     )
     RecomputeRun.objects.filter(pk=run.pk).update(
         status=RecomputeRun.Status.DONE,
@@ -159,7 +169,8 @@ def _run_finish(run, written):
         results=written,
         approved_figures=approved["n"],
         last_approved_at=approved["last"],
-        latest_year=latest,
+        latest_year=max(latest.values(), default=None),
+        latest_years={str(plan_id): year for plan_id, year in latest.items()},
     )
     _runs_supersede(run)
     cutoff = timezone.now() - timedelta(days=RUNS_KEPT_DAYS)
@@ -171,6 +182,8 @@ def _runs_supersede(run):
     indicators): they were queued after their figures were committed, and this run, queued later still,
     read those figures. Their late messages then find them closed and do nothing."""
     older = RecomputeRun.objects.filter(pk__lt=run.pk, status__in=RecomputeRun.OPEN)
+    if run.plan_id is not None:
+        older = older.filter(plan_id=run.plan_id)
     if not run.whole_plan:
         covered = set(run.indicator_ids or ())
         subsets = older.filter(whole_plan=False).values_list("pk", "indicator_ids")

@@ -108,8 +108,10 @@ def region_names():
     return names
 
 
-def indicator_ids(ids=None):
+def indicator_ids(ids=None, *, plan_id=None):
     queryset = Indicator.objects.all() if ids is None else Indicator.objects.filter(pk__in=ids)
+    if plan_id is not None:
+        queryset = queryset.filter(plan_id=plan_id)
     return list(queryset.order_by("pk").values_list("pk", flat=True))
 
 

@@ -32,6 +32,17 @@ def recompute_all(self, run_id=None):
 
 
 @shared_task(**RECOMPUTE)
+def recompute_plan(self, plan_id, run_id=None):
+    """On demand: every indicator of one plan, reporting its progress for the page that started it."""
+
+    def report(done, total):
+        if not self.request.is_eager:
+            self.update_state(state="PROGRESS", meta={"done": done, "total": total})
+
+    return recompute.progress_recompute(plan_id=plan_id, on_progress=report, run_id=run_id, task_id=self.request.id)
+
+
+@shared_task(**RECOMPUTE)
 def recompute_stale(self):
     """Every 5 minutes: closes runs whose worker or message was lost and recomputes what changed since
     its results (a recompute that was never queued, failed or died)."""

@@ -29,24 +29,26 @@ RESULT_FIELDS = ("status", "rule", "value", "current", "achieved", "expected", "
 LIGHTS = (progress.RED, progress.YELLOW, progress.GREEN, progress.GREY)
 
 
-def freshness(*, now):
-    """When the results were last computed and from which approved figures, the recompute that is queued
-    or running now, if any, and otherwise how many indicators have changes the results do not count yet
-    (a recompute that failed or was lost; the periodic catch-up retries it): 2 queries.
+def freshness(*, plan, now):
+    """When `plan`'s results were last computed and from which approved figures, the recompute of it that is
+    queued or running now, if any, and otherwise how many of its indicators have changes the results do not
+    count yet (a recompute that failed or was lost; the periodic catch-up retries it): 2 queries.
 
     A queued or running run silent for longer than settings.RECOMPUTE_RUN_TIMEOUT lost its message or its
-    worker: it is not shown, even before the catch-up marks it failed."""
-    pending = f"SELECT COUNT(DISTINCT indicator_id) FROM {PendingRecompute._meta.db_table}"
+    worker: it is not shown, even before the catch-up marks it failed. A run for every plan counts for each."""
+    pending = (
+        f"SELECT COUNT(DISTINCT p.indicator_id) FROM {PendingRecompute._meta.db_table} p "
+        f"JOIN {Indicator._meta.db_table} i ON i.id = p.indicator_id WHERE i.plan_id = %s"
+    )
+    runs = RecomputeRun.objects.filter(Q(plan=plan) | Q(plan__isnull=True))
     last = (
-        RecomputeRun.objects.filter(status=RecomputeRun.Status.DONE)
-        .annotate(behind=RawSQL(pending, []))  # on the same query: every page shows this line
+        runs.filter(status=RecomputeRun.Status.DONE)
+        .annotate(behind=RawSQL(pending, [plan.pk]))  # on the same query: every page shows this line
         .order_by("-finished_at")
         .first()
     )
     alive_since = now - timedelta(seconds=settings.RECOMPUTE_RUN_TIMEOUT)
-    active = (
-        RecomputeRun.objects.filter(status__in=RecomputeRun.OPEN, heartbeat_at__gte=alive_since).order_by("-pk").first()
-    )
+    active = runs.filter(status__in=RecomputeRun.OPEN, heartbeat_at__gte=alive_since).order_by("-pk").first()
     return {"last": last, "active": active, "behind": 0 if active or not last else last.behind}
 
 
@@ -55,8 +57,8 @@ def assessed_years(plan):
 
 
 def default_year(plan, fresh):
-    """The latest year with a result, so the page opens on the year there is something to say about."""
-    latest = fresh["last"].latest_year if fresh["last"] else None
+    """The plan's latest year with a result, so the page opens on the year there is something to say about."""
+    latest = fresh["last"].latest_years.get(str(plan.pk)) if fresh["last"] else None
     years = assessed_years(plan)
     return latest if latest in years else years[0]
 

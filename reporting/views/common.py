@@ -20,7 +20,7 @@ def plan_year(request):
     """(plan, year, freshness, error): the year from ?year= when it is one the plan assesses, else the
     latest year with results and an error to show (a page is never silently about another year)."""
     plan = current_plan()
-    fresh = selectors.freshness(now=timezone.now())
+    fresh = selectors.freshness(plan=plan, now=timezone.now())
     year, refused = asked_year(request, selectors.assessed_years(plan))
     if year is not None:
         return plan, year, fresh, None

@@ -12,13 +12,14 @@ from indicators.models import RecomputeRun
 from indicators.recompute import recompute_queue
 from reporting import params, selectors
 from reporting.access import allowed
+from reporting.views.common import current_plan
 
 
 @allowed(permissions.can_read)
 def freshness(request):
     """The "computed at / recompute running" line alone, polled by htmx while a recompute runs. Once the
     run the page was waiting for has ended, htmx is told to reload the page so it shows the new results."""
-    fresh = selectors.freshness(now=timezone.now())
+    fresh = selectors.freshness(plan=current_plan(), now=timezone.now())
     waited_for = params.whole_number(request.GET.get("waiting", ""))
     if waited_for is not None and (fresh["active"] is None or fresh["active"].pk != waited_for):
         return HttpResponse(status=204, headers={"HX-Refresh": "true"})
@@ -30,7 +31,7 @@ def freshness(request):
 def recompute(request):
     """An administrator recomputes every indicator now; the page follows the run until it ends. With the
     job queue down the run is recorded as failed and the page says so."""
-    run = recompute_queue()
+    run = recompute_queue(plan=current_plan())
     if run.status == RecomputeRun.Status.FAILED:
         messages.error(
             request,

@@ -12,20 +12,23 @@ from reporting import plots
 from reporting import selectors as dashboards
 from reporting.access import allowed
 from reporting.forms import UnlockForm
+from reporting.views.common import current_plan
 
 
 @allowed(permissions.can_read)
 def indicator_page(request, code):
     """An indicator's definition, its progress against the expected path (chart, yearly lights and why,
     the forecast and the pace still needed), its figures with their status, and every change to them."""
-    indicator = get_object_or_404(dashboards.indicators_with_departments(), code=code)
+    plan = current_plan()
+    indicator = get_object_or_404(dashboards.indicators_with_departments(), plan=plan, code=code)
     context = selectors.indicator_figures(indicator=indicator) | dashboards.indicator_progress(indicator=indicator)
     context["chart"] = plots.indicator_chart(indicator, context["chart"])
     latest = context["latest"]
     if latest and context["regions"]:
         compared = [r for rows in context["regions"].values() for r in rows if r.year == latest.year]
         context["region_chart"] = plots.region_chart(indicator, compared)
-    context |= {"can_unlock": permissions.can_unlock(request.user), "fresh": dashboards.freshness(now=timezone.now())}
+    fresh = dashboards.freshness(plan=plan, now=timezone.now())
+    context |= {"can_unlock": permissions.can_unlock(request.user), "fresh": fresh}
     return render(request, "reporting/indicator.html", context)
 
 
@@ -33,7 +36,7 @@ def indicator_page(request, code):
 @allowed(permissions.can_unlock)
 def indicator_unlock(request, code):
     """An administrator opens an approved year for correction, with a reason that is kept."""
-    indicator = get_object_or_404(Indicator, code=code)
+    indicator = get_object_or_404(Indicator, plan=current_plan(), code=code)
     form = UnlockForm(request.POST)
     if form.is_valid():
         region_id = form.cleaned_data["region"]

@@ -37,7 +37,7 @@ def _filters(request):
     plan = Plan.objects.current()
     if plan is None:
         return None, None, None, None
-    fresh = selectors.freshness(now=timezone.now())
+    fresh = selectors.freshness(plan=plan, now=timezone.now())
     form = OverviewFilterForm(request.GET or None, plan=plan, years=selectors.assessed_years(plan))
     form.is_valid()
     year = getattr(form, "cleaned_data", {}).get("year") or selectors.default_year(plan, fresh)
@@ -71,7 +71,8 @@ def _results_html(request, *, plan, form, year, fresh):
 
     if fresh["last"] is None:
         return render_results()
-    return cache.get_or_set(f"overview:{fresh['last'].pk}:{get_language()}:{year}:{page}:{query}", render_results)
+    key = f"overview:{plan.pk}:{fresh['last'].pk}:{get_language()}:{year}:{page}:{query}"
+    return cache.get_or_set(key, render_results)
 
 
 @allowed(permissions.can_read)

@@ -11,7 +11,7 @@ from django.utils import timezone
 from indicators import selectors
 from indicators.catalogue import NEXT_PLAN_PATH, read_catalogue
 from indicators.figures import figures_import
-from indicators.models import Figure, Indicator, PendingRecompute, Plan, Result, Statistic
+from indicators.models import Figure, Indicator, PendingRecompute, Plan, RecomputeRun, Result, Statistic
 from indicators.plans import demo_load, plan_load, plan_transition
 from indicators.recompute import progress_recompute
 
@@ -57,7 +57,7 @@ def test_a_target_reads_its_own_code_unless_the_catalogue_names_a_statistic(plan
 
 
 def test_one_approved_figure_counts_for_both_plans(plan, next_plan, administrator):
-    csv = "indicator,region,year,measure,value\nEI_GDP,,2025,change_rate,-3.1\n".encode()
+    csv = b"indicator,region,year,measure,value\nEI_GDP,,2025,change_rate,-3.1\n"
     summary = figures_import(data=csv, filename="ei.csv", user=administrator, approve=True)
     assert summary.created == 1 and Figure.objects.filter(statistic__code="EI_GDP").count() == 1
     pending = set(PendingRecompute.objects.values_list("indicator_id", flat=True))
@@ -70,7 +70,7 @@ def test_one_approved_figure_counts_for_both_plans(plan, next_plan, administrato
 
 def test_a_closed_plan_is_not_recomputed_by_a_new_figure(plan, next_plan, administrator):
     plan_transition(plan=plan, to=Plan.Status.CLOSED, reason="终期评估已发布", user=None)
-    csv = "indicator,region,year,measure,value\nEI_GDP,,2025,change_rate,-3.1\n".encode()
+    csv = b"indicator,region,year,measure,value\nEI_GDP,,2025,change_rate,-3.1\n"
     figures_import(data=csv, filename="ei.csv", user=administrator, approve=True)
     assert list(PendingRecompute.objects.values_list("indicator__plan", flat=True)) == [next_plan.pk]
 
@@ -107,3 +107,20 @@ def test_the_figure_validates_against_the_statistic(plan, next_plan):
     ei = Statistic.objects.get(code="EI_GDP")
     assert list(ei.reporting_years()) == list(range(2020, 2031))
     assert {"change_rate", "level", "energy_total", "gdp"} <= set(ei.measures)
+
+
+def test_runs_and_freshness_are_per_plan(plan, next_plan, administrator, django_capture_on_commit_callbacks):
+    from reporting import selectors as pages
+
+    demo_load(plan=plan)
+    progress_recompute()
+    csv = b"indicator,region,year,measure,value\nEI_GDP,,2026,change_rate,-2.5\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        figures_import(data=csv, filename="ei.csv", user=administrator, approve=True)
+    runs = RecomputeRun.objects.filter(plan__isnull=False).order_by("plan__baseline_year")
+    assert list(runs.values_list("plan__slug", "status")) == [("yingkou-14th", "done"), (NEXT, "done")]
+    now = timezone.now()
+    first, following = pages.freshness(plan=plan, now=now), pages.freshness(plan=next_plan, now=now)
+    assert pages.default_year(plan, first) == 2024  # the demo's last year, not the next plan's 2026
+    assert pages.default_year(next_plan, following) == 2026
+    assert first["behind"] == following["behind"] == 0

@@ -81,11 +81,11 @@ def test_a_queued_run_says_queued(client, leader, results):
 
 
 @pytest.mark.parametrize("status", ["queued", "running"])
-def test_a_run_silent_for_longer_than_the_timeout_is_not_shown(client, leader, results, settings, status):
+def test_a_run_silent_for_longer_than_the_timeout_is_not_shown(client, leader, plan, results, settings, status):
     # Its worker died ten minutes into it (or its message was lost): not "running" for hours.
     silent = timezone.now() - timedelta(seconds=settings.RECOMPUTE_RUN_TIMEOUT + 1)
     RecomputeRun.objects.create(status=status, total=41, heartbeat_at=silent)
-    assert selectors.freshness(now=timezone.now())["active"] is None
+    assert selectors.freshness(plan=plan, now=timezone.now())["active"] is None
     client.force_login(leader)
     assert "every 2s" not in client.get(URL).content.decode()
 
@@ -104,18 +104,18 @@ def test_changes_not_yet_counted_are_shown_while_nothing_runs(client, leader, re
     assert "Results are behind" not in client.get(URL).content.decode()
 
 
-def test_an_approval_with_the_broker_down_is_saved_and_left_pending(results, django_capture_on_commit_callbacks):
+def test_an_approval_with_the_broker_down_is_saved_and_left_pending(plan, results, django_capture_on_commit_callbacks):
     cod = Indicator.objects.get(code="COD")
     with broker_down(), django_capture_on_commit_callbacks(execute=True):
         recompute.figures_changed(indicator_ids=[cod.pk])  # raised into the request before
     run = RecomputeRun.objects.order_by("-pk").first()
     assert run.status == "failed" and "not queued" in run.error
     assert list(PendingRecompute.objects.values_list("indicator_id", flat=True)) == [cod.pk]
-    assert selectors.freshness(now=timezone.now())["behind"] == 1
+    assert selectors.freshness(plan=plan, now=timezone.now())["behind"] == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_recompute_now_with_the_broker_down_says_so(client, administrator, results):
+def test_recompute_now_with_the_broker_down_says_so(client, administrator, plan, results):
     client.cookies["django_language"] = "en"
     client.force_login(administrator)
     with broker_down():
@@ -125,7 +125,7 @@ def test_recompute_now_with_the_broker_down_says_so(client, administrator, resul
     assert message.startswith("The recompute could not be started: the job queue is not answering.")
     run = RecomputeRun.objects.order_by("-pk").first()
     assert run.status == "failed" and run.whole_plan
-    assert selectors.freshness(now=timezone.now())["active"] is None  # no "queued" for hours
+    assert selectors.freshness(plan=plan, now=timezone.now())["active"] is None  # no "queued" for hours
 
 
 def test_nothing_computed_yet(client, leader):
