@@ -25,36 +25,54 @@ logger = logging.getLogger(__name__)
 
 def reminders_send(*, now):
     """Sends what is due on `now`'s day; returns the number of e-mails sent."""
-    plan = Plan.objects.current()
-    if plan is None:
-        return 0
+    plans = list(Plan.objects.active().order_by("baseline_year", "pk"))
     with translation.override(settings.LANGUAGE_CODE):
-        return _deadline_reminders(plan, now) + _review_reminders(now)
+        return _deadline_reminders(plans, now) + _review_reminders(now)
 
 
-def _deadline_reminders(plan, now):
+def _deadline_reminders(plans, now):
+    """One e-mail per unit whose figures are open, for every active plan whose deadline is near: a
+    statistic two plans read is counted once."""
     today = timezone.localdate(now)
-    year = schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
-    deadline = plan.report_deadline(year)
-    if not schedule.remind_today(today, deadline):
-        return 0
-    sent = 0
-    for row in selectors.completeness(plan=plan, year=year, today=today)["rows"]:
-        if not row["open"]:
+    owed = {}  # unit -> {(year, deadline): {state: {(statistic, region)}}}
+    for plan in plans:
+        year = schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)
+        deadline = plan.report_deadline(year)
+        if not schedule.remind_today(today, deadline):
             continue
-        unit = row["unit"]
-        people = _active(roles.CLERK, roles.HEAD).filter(**{unit._meta.model_name: unit})
-        subject = _("%(count)d figures for %(year)s are due by %(deadline)s") % {
-            "count": row["open"],
-            "year": year,
-            "deadline": deadline.isoformat(),
-        }
-        body = _(
-            "%(unit)s: %(missing)d missing, %(draft)d saved as drafts and not submitted, %(returned)d returned "
-            "for correction. The figures for %(year)s are due by %(deadline)s.\n\nEnter them here: %(url)s"
-        ) % {**row, "unit": unit.name, "year": year, "deadline": deadline.isoformat(), "url": _link("reporting:entry")}
-        sent += sum(_send(person, Reminder.Kind.DEADLINE, today, subject, body, row["open"]) for person in people)
+        for row in selectors.completeness(plan=plan, year=year, today=today)["rows"]:
+            states = owed.setdefault(row["unit"], {}).setdefault((year, deadline), {})
+            for state, keys in row["open_keys"].items():
+                states.setdefault(state, set()).update(keys)
+    sent = 0
+    for unit, due in owed.items():
+        for (year, deadline), states in sorted(due.items()):
+            counts = {state: len(states.get(state, ())) for state in OPEN_STATES}
+            count = sum(counts.values())
+            if not count:
+                continue
+            people = _active(roles.CLERK, roles.HEAD).filter(**{unit._meta.model_name: unit})
+            subject = _("%(count)d figures for %(year)s are due by %(deadline)s") % {
+                "count": count,
+                "year": year,
+                "deadline": deadline.isoformat(),
+            }
+            body = _(
+                "%(unit)s: %(missing)d missing, %(draft)d saved as drafts and not submitted, %(returned)d returned "
+                "for correction. The figures for %(year)s are due by %(deadline)s.\n\nEnter them here: %(url)s"
+            ) % {
+                **counts,
+                "unit": unit.name,
+                "year": year,
+                "deadline": deadline.isoformat(),
+                "url": _link("reporting:entry"),
+            }
+            sent += sum(_send(person, Reminder.Kind.DEADLINE, today, subject, body, count) for person in people)
+            break  # one deadline reminder a day: the earliest year
     return sent
+
+
+OPEN_STATES = (schedule.MISSING, schedule.DRAFT, schedule.RETURNED)
 
 
 def _review_reminders(now):

@@ -360,6 +360,9 @@ def review_queue(*, user, page=1):
     return page
 
 
+OPEN = (schedule.MISSING, schedule.DRAFT, schedule.RETURNED)  # what a unit still has to do
+
+
 def completeness(*, plan, year, today, unit=None):
     """Per department (the tasks it leads) and region (indicators broken down by region): how many
     indicators are due for `year`, and how many are missing, drafts, returned, submitted, approved, late.
@@ -393,10 +396,17 @@ def completeness(*, plan, year, today, unit=None):
         if not keys:
             continue
         counts = {status: 0 for status in (schedule.MISSING, *schedule.CELL_ORDER)}
-        for key in keys:
-            counts[schedule.cell_status(statuses.get(key, []))] += 1
+        open_keys = {state: set() for state in OPEN}
+        for key in set(keys):  # a statistic two targets read is owed once
+            status = schedule.cell_status(statuses.get(key, []))
+            counts[status] += 1
+            if status in open_keys:
+                open_keys[status].add(key)
         open_ = counts[schedule.MISSING] + counts[schedule.DRAFT] + counts[schedule.RETURNED]
-        rows.append({"unit": each, "due": len(keys), **counts, "late": open_ if late else 0, "open": open_})
+        rows.append(
+            {"unit": each, "due": len(set(keys)), **counts, "late": open_ if late else 0, "open": open_}
+            | {"open_keys": open_keys}
+        )
     return {"plan": plan, "year": year, "deadline": deadline, "is_late": late, "rows": rows}
 
 

@@ -93,3 +93,33 @@ def test_the_daily_task_sends_todays_reminders(people, monkeypatch):
     monkeypatch.setattr(tasks.timezone, "now", lambda: REMINDER_DAY)
     assert tasks.send_reminders.delay().get() == 3  # clerk, head and outsider: nothing is entered yet
     assert len(mail.outbox) == 3
+
+
+def test_one_reminder_a_day_for_every_active_plan_counting_a_shared_statistic_once(people, plan):
+    """In March 2026 both plans want 2025 figures (the 14th plan's last year, the next plan's baseline): 市发改委
+    owes energy intensity under both, and is told once."""
+    from departments import roles
+    from departments.services import user_upsert
+    from indicators import selectors
+    from indicators.catalogue import NEXT_PLAN_PATH, read_catalogue
+    from indicators.plans import plan_load, plan_transition
+
+    following = plan_load(catalogue=read_catalogue(NEXT_PLAN_PATH))
+    plan_transition(plan=following, to="active", reason="test", user=None)
+    energy = Department.objects.get(name="市发改委（市能源局）")
+    clerk = user_upsert(
+        username="energy", password="x-Long-pass-1", role=roles.CLERK, first_name="发改委填报员", department=energy
+    )
+    clerk.email = "energy@yingkou.example"
+    clerk.save()
+    day = datetime(2026, 3, 1, 8, tzinfo=SHANGHAI)
+    each = [
+        selectors.completeness(plan=p, year=2025, today=day.date(), unit=energy)["rows"][0] for p in (plan, following)
+    ]
+    shared = set().union(*each[0]["open_keys"].values()) & set().union(*each[1]["open_keys"].values())
+    ei = Indicator.objects.filter(code="EI_GDP").first().statistic_id
+    assert (ei, None) in shared
+    reminders_send(now=day)
+    assert [m.to for m in mail.outbox].count(["energy@yingkou.example"]) == 1
+    items = Reminder.objects.get(user=clerk, kind="deadline").items
+    assert items == each[0]["open"] + each[1]["open"] - len(shared)
