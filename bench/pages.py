@@ -38,6 +38,7 @@ from recompute import (  # noqa: E402
     VALUE,
     YEARS,
     copy_figures,
+    create_indicators,
     recreate_database,
     setup_django,
 )
@@ -104,30 +105,27 @@ def generate(count, *, regional_share):
         Region.objects.create(name=f"基准区{n}", kind=Region.Kind.DISTRICT, position=100 + n)
     tasks = list(Task.objects.filter(plan=plan).order_by("position"))
     every = max(1, round(1 / regional_share)) if regional_share > 0 else None
-    Indicator.objects.bulk_create(
-        (
-            Indicator(
-                code=f"BENCH_{n:05d}",
-                task=tasks[n % len(tasks)],
-                section="bench",
-                name=f"基准指标{n}",
-                kind=KINDS[n % len(KINDS)],
-                unit="%",
-                baseline_year=2020,
-                target_year=2025,
-                target_value=TARGETS[KINDS[n % len(KINDS)]],
-                by_region=bool(every) and n % every == 0,
-                source_text="",
-                position=1000 + n,
-            )
-            for n in range(count)
-        ),
-        batch_size=5000,
+    create_indicators(
+        Indicator(
+            code=f"BENCH_{n:05d}",
+            task=tasks[n % len(tasks)],
+            section="bench",
+            name=f"基准指标{n}",
+            kind=KINDS[n % len(KINDS)],
+            unit="%",
+            baseline_year=2020,
+            target_year=2025,
+            target_value=TARGETS[KINDS[n % len(KINDS)]],
+            by_region=bool(every) and n % every == 0,
+            source_text="",
+            position=1000 + n,
+        )
+        for n in range(count)
     )
     units = [None, *Region.objects.order_by("position").values_list("pk", flat=True)]
     rng = random.Random(2025)
     buffer, rows = io.StringIO(), 0
-    for indicator_id, kind in Indicator.objects.filter(section="bench").values_list("pk", "kind"):
+    for indicator_id, kind in Indicator.objects.filter(section="bench").values_list("statistic_id", "kind"):
         measure = MEASURE[kind]
         for region_id in units:
             for year in YEARS:

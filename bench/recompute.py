@@ -154,7 +154,7 @@ def generate(count):
     task = Task.objects.create(plan=plan, code="bench", title="基准测试", text="")
     regions = [Region.objects.create(name=f"基准区{n}", kind="district", position=n) for n in range(REGIONS)]
     rng = random.Random(2025)
-    Indicator.objects.bulk_create(
+    create_indicators(
         Indicator(
             code=f"BENCH_{n:05d}",
             task=task,
@@ -172,7 +172,7 @@ def generate(count):
     )
     buffer = io.StringIO()
     rows = 0
-    for indicator_id, kind in Indicator.objects.values_list("pk", "kind"):
+    for indicator_id, kind in Indicator.objects.values_list("statistic_id", "kind"):
         measure = MEASURE[kind]
         for region in regions:
             for year in YEARS:
@@ -184,6 +184,27 @@ def generate(count):
                 rows += 1
     copy_figures(buffer.getvalue())
     return rows
+
+
+def create_indicators(indicators):
+    """Bulk-creates indicators (unsaved, each with its task), each reading a statistic of its own code, also
+    bulk-created: bulk_create skips Indicator.save(), which would make them one by one."""
+    from indicators import kinds
+    from indicators.models import Indicator, Statistic
+
+    indicators = list(indicators)
+    statistics = Statistic.objects.bulk_create(
+        (
+            Statistic(
+                code=i.code, name=i.name, unit=i.unit, by_region=i.by_region, measures=list(kinds.measures(i.kind))
+            )
+            for i in indicators
+        ),
+        batch_size=5000,
+    )
+    for indicator, statistic in zip(indicators, statistics, strict=True):
+        indicator.statistic, indicator.plan_id = statistic, indicator.task.plan_id
+    return Indicator.objects.bulk_create(indicators, batch_size=5000)
 
 
 # Database defaults for the figure columns COPY leaves out (Django's defaults live in Python only).
@@ -198,13 +219,13 @@ FIGURE_DEFAULTS = {
 
 
 def copy_figures(lines):
-    """Writes figures given as tab-separated lines (indicator_id, region_id, year, measure, stage, value,
+    """Writes figures given as tab-separated lines (statistic_id, region_id, year, measure, stage, value,
     status, revision) with COPY, then refreshes the planner's statistics of the table."""
     from django.db import connection
 
     from indicators.models import Figure
 
-    columns = "indicator_id, region_id, year, measure, stage, value, status, revision"
+    columns = "statistic_id, region_id, year, measure, stage, value, status, revision"
     table = Figure._meta.db_table
     with connection.cursor() as cursor:
         for column, default in FIGURE_DEFAULTS.items():

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from recompute import recreate_database, setup_django  # noqa: E402
+from recompute import create_indicators, recreate_database, setup_django  # noqa: E402
 
 INDICATORS, YEARS, STAGES = 2_000, range(2021, 2026), ("preliminary", "final")
 
@@ -75,7 +75,7 @@ def prepare():
     ecology = Department.objects.get(name="市生态环境局")
     task = Task.objects.create(plan=plan, code="bench", title="基准测试", text="", position=99)
     TaskResponsibility.objects.create(task=task, department=ecology, role="lead")
-    indicators = Indicator.objects.bulk_create(
+    indicators = create_indicators(
         Indicator(
             code=f"BENCH_{n}",
             task=task,
