@@ -11,10 +11,11 @@ from indicators import permissions
 from indicators.models import RecomputeRun
 from indicators.recompute import recompute_queue
 from reporting import params, selectors
-from reporting.access import allowed
+from reporting.access import allowed, plan_page
 
 
 @allowed(permissions.can_read)
+@plan_page
 def freshness(request):
     """The "computed at / recompute running" line alone, polled by htmx while a recompute runs. Once the
     run the page was waiting for has ended, htmx is told to reload the page so it shows the new results."""
@@ -43,5 +44,5 @@ def recompute(request):
         messages.success(request, _("Recompute started. This page refreshes when it ends."))
     back = request.POST.get("next", "")
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        back = reverse("reporting:overview")
+        back = reverse("reporting:landing")
     return redirect(back)

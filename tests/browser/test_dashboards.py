@@ -19,6 +19,7 @@ from indicators.models import Indicator, Result
 from indicators.plans import demo_load
 from indicators.recompute import progress_recompute
 from tests.factories import UserFactory
+from tests.plan_urls import SLUG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -77,13 +78,16 @@ def wait_for_chart(page, selector):
 
 LANDINGS = {
     # username: (where logging in lands them, given the demo's users; what they must see there)
-    "leader": (lambda users: reverse("reporting:overview"), "#indicator-table"),
-    "admin": (lambda users: reverse("reporting:overview"), "#indicator-table"),
-    "head": (lambda users: reverse("reporting:department", args=[users["head"].department_id]), "h1"),
+    "leader": (lambda users: reverse("reporting:overview", args=[SLUG]), "#indicator-table"),
+    "admin": (lambda users: reverse("reporting:overview", args=[SLUG]), "#indicator-table"),
+    "head": (lambda users: reverse("reporting:department", args=[SLUG, users["head"].department_id]), "h1"),
     "clerk": (lambda users: reverse("reporting:entry"), "h1"),
     "region_clerk": (lambda users: reverse("reporting:entry"), "h1"),
     "reviewer": (lambda users: reverse("reporting:review"), "h1"),
-    "region_head": (lambda users: reverse("reporting:region", args=[users["region_head"].region_id]), "#region-table"),
+    "region_head": (
+        lambda users: reverse("reporting:region", args=[SLUG, users["region_head"].region_id]),
+        "#region-table",
+    ),
 }
 
 

@@ -13,10 +13,11 @@ from indicators.models import Figure, Indicator
 from indicators.recompute import progress_recompute
 from reporting.views import assessment as view
 from tests.factories import UserFactory
+from tests.plan_urls import SLUG
 from tests.reporting.conftest import approve, grow
 
-URL = reverse("reporting:assessment")
-XLSX_URL = reverse("reporting:assessment-xlsx")
+URL = reverse("reporting:assessment", args=[SLUG])
+XLSX_URL = reverse("reporting:assessment-xlsx", args=[SLUG])
 # The figures for 2025 are due by 31 March 2026 (the plan's default deadline).
 DUE, BEFORE = date(2026, 3, 31), date(2026, 3, 30)
 
@@ -96,7 +97,7 @@ def test_the_404_says_when_it_opens(leader, today, rf):
     request = rf.get(URL)
     request.user = leader
     with pytest.raises(Http404, match="2026-03-31"):
-        view.final_assessment(request)
+        view.final_assessment(request, slug=SLUG)
 
 
 @pytest.mark.parametrize(
@@ -215,5 +216,5 @@ def test_the_header_links_it_once_it_opens(client, leader, monkeypatch, day, sho
 
     monkeypatch.setattr(context_processors, "timezone", SimpleNamespace(localdate=lambda: day))
     client.force_login(leader)
-    page = client.get(reverse("reporting:overview")).content.decode()
-    assert (reverse("reporting:assessment") in page) == shown
+    page = client.get(reverse("reporting:overview", args=[SLUG])).content.decode()
+    assert (reverse("reporting:assessment", args=[SLUG]) in page) == shown
