@@ -44,7 +44,7 @@ def _entries(request, plans, current):
     kwargs = {key: value for key, value in match.kwargs.items() if key != "slug"} if name else {}
     name = {"report-save": "department", "indicator-unlock": "indicator"}.get(name, name)
     having = set()
-    if name == "indicator" and len(plans) > 1:
+    if name == "indicator":
         with_code = Indicator.objects.filter(task__plan__in=plans, code=kwargs["code"])
         having = set(with_code.values_list("task__plan_id", flat=True))
     today = timezone.localdate()

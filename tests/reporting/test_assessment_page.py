@@ -218,3 +218,38 @@ def test_the_header_links_it_once_it_opens(client, leader, monkeypatch, day, sho
     client.force_login(leader)
     page = client.get(reverse("reporting:overview", args=[SLUG])).content.decode()
     assert (reverse("reporting:assessment", args=[SLUG]) in page) == shown
+
+
+def overview_outcomes(page):
+    """{code: outcome} of the overview's indicator rows, when they say met or not met."""
+    return dict(
+        re.findall(r'<tr data-code="([^"]+)"[^>]*>\s*<td>.*?</td>\s*<td><span [^>]*data-outcome="(\w+)"', page, re.S)
+    )
+
+
+def test_the_overview_of_a_finished_plans_target_year_says_met_or_not_met(client, leader, final_figures, monkeypatch):
+    import importlib
+
+    from django.utils import timezone
+
+    overview = importlib.import_module("reporting.views.overview")  # the module, not the view it exports
+
+    def on(day):
+        monkeypatch.setattr(overview, "timezone", SimpleNamespace(now=timezone.now, localdate=lambda: day))
+
+    client.force_login(leader)
+    client.cookies["django_language"] = "en"
+    url = reverse("reporting:overview", args=[SLUG])
+    on(date(2026, 1, 5))  # the plan's target year is over
+    page = client.get(url, {"year": 2025}).content.decode()
+    found = overview_outcomes(page)
+    assert {code: found[code] for code in ("COD", "NH3N", "EI_GDP", "RURAL_SEWAGE", "EFFICIENCY_BENCHMARK")} == {
+        "COD": "met", "NH3N": "not_met", "EI_GDP": "met", "RURAL_SEWAGE": "met", "EFFICIENCY_BENCHMARK": "not_met",
+    }  # fmt: skip
+    assert found["STEEL_ULE"] == "no_data" and len(found) == Indicator.objects.count()
+    assert "Against schedule" not in page and "Gap" in page and 'id="final-note"' in page
+    # An earlier year, or the target year while it runs: against the schedule.
+    for day, year in ((date(2026, 1, 5), 2024), (date(2025, 12, 31), 2025)):
+        on(day)
+        page = client.get(url, {"year": year}).content.decode()
+        assert not overview_outcomes(page) and "Against schedule" in page
