@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.defaults import server_error
 
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 
 def test_the_500_page_makes_no_query_and_speaks_chinese(db, django_assert_num_queries):

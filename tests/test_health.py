@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 from yingkou_targets.health import Broker, RecomputeAge, checks
 
 

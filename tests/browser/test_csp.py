@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 
 from departments.models import Region
 from tests.browser.test_dashboards import REGION, demo, wait_for_chart  # noqa: F401 (demo is a fixture)
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

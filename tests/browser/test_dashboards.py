@@ -19,7 +19,7 @@ from indicators.models import Indicator, Result
 from indicators.plans import demo_load
 from indicators.recompute import progress_recompute
 from tests.factories import UserFactory
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 
 from indicators import permissions
 from indicators.models import Figure, Indicator, Result
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -11,7 +11,7 @@ from indicators import permissions
 from indicators.models import Plan, PlanEvent
 from indicators.plans import TransitionRefused, plan_load, plan_transition
 from tests.factories import UserFactory
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 
 @pytest.fixture

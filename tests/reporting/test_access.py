@@ -8,7 +8,7 @@ from departments.models import Department, Region
 from indicators import permissions
 from indicators.models import Figure, Indicator, Upload
 from tests.factories import UserFactory
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 PERSONAS = ["clerk", "colleague", "outsider", "head", "reviewer", "region_clerk", "leader", "administrator"]
 ENTERING = {"clerk", "colleague", "outsider", "head", "region_clerk"}

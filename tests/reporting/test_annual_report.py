@@ -10,7 +10,7 @@ from django.urls import reverse
 from departments.models import Department
 from indicators.models import Indicator, ProgressReport, Task
 from indicators.recompute import progress_recompute
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 from tests.reporting.conftest import approve, plot
 
 URL = reverse("reporting:report", args=[SLUG])

@@ -13,7 +13,7 @@ from indicators.models import Figure, Indicator
 from indicators.recompute import progress_recompute
 from reporting.views import assessment as view
 from tests.factories import UserFactory
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 from tests.reporting.conftest import approve, grow
 
 URL = reverse("reporting:assessment", args=[SLUG])

@@ -8,7 +8,7 @@ from django.urls import reverse
 from departments.models import Department, Region
 from indicators import selectors
 from indicators.models import Figure, Indicator
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 URL = reverse("reporting:completeness", args=[SLUG])
 

@@ -12,7 +12,7 @@ from django.utils import translation
 from departments.models import Department
 from indicators.models import Figure, Indicator, ProgressReport, Task, TaskResponsibility
 from indicators.recompute import progress_recompute
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 ECOLOGY = "市生态环境局"
 HOUSING = "市住建局"

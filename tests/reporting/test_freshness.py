@@ -12,7 +12,7 @@ from indicators import recompute
 from indicators.models import Figure, Indicator, PendingRecompute, RecomputeRun
 from reporting import selectors
 from tests.celery_apps import broker_down
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 from tests.reporting.conftest import approve
 
 URL = reverse("reporting:freshness", args=[SLUG])

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.urls import reverse
 
 from reporting.templatetags.reporting import chart_html
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = [*(ROOT / "templates").rglob("*.html"), *(ROOT / "reporting" / "templates").rglob("*.html")]

@@ -8,7 +8,7 @@ from django.urls import reverse
 from indicators import entry
 from indicators.models import Figure, Indicator
 from indicators.recompute import progress_recompute
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 URL = reverse("reporting:indicator", args=[SLUG, "STEEL_ULE"])
 UNLOCK = reverse("reporting:indicator-unlock", args=[SLUG, "STEEL_ULE"])

@@ -6,7 +6,7 @@ from django.urls import reverse
 from departments import roles
 from departments.models import Department, Region
 from tests.factories import UserFactory
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 
 def ecology():

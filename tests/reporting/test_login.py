@@ -1,6 +1,6 @@
 from django.urls import reverse
 
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 
 def test_login_page_carries_the_product_name(client, db):

@@ -14,7 +14,7 @@ from indicators.models import Indicator, Plan, RecomputeRun, Result, TaskRespons
 from indicators.recompute import progress_recompute
 from reporting import selectors
 from tests.factories import UserFactory
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 from tests.reporting.conftest import approve, grow
 
 URL = reverse("reporting:overview", args=[SLUG])

@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from departments.models import Department, Region
 from reporting import params
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 
 HOSTILE = ["²", "١٢", "２０２１", "12a", "-1", "+1", " 1", "1 ", "1.0", "", "9" * 19, "0x10"]
 

@@ -4,7 +4,6 @@ other plan; a department's people a plan with a task their department leads or s
 plan with an indicator broken down by region). Then the switcher, the old addresses, closed and draft plans,
 and query counts that do not grow with the number of plans."""
 
-import copy
 import re
 from datetime import date
 from types import SimpleNamespace
@@ -17,30 +16,11 @@ from departments.models import Department, Region
 from indicators.models import Indicator, Plan, ProgressReport
 from indicators.plans import plan_load, plan_transition
 from reporting.views import assessment as assessment_view
-from tests.plan_urls import SLUG
+from tests.plans import SECOND, SLUG, synthetic
 
 PERSONAS = ["clerk", "colleague", "outsider", "head", "region_clerk", "leader", "reviewer", "administrator"]
 ECOLOGY = {"clerk", "colleague", "head"}  # 市生态环境局 (leads 三（一）, the second plan's task)
 SEEING_ALL = {"leader", "reviewer", "administrator"}
-SECOND = "synthetic"
-
-
-def synthetic(catalogue, slug=SECOND, number=1, years=(2025, 2030), **plan):
-    """A small next plan (2025-2030) on the first plan's task 三（一）, which 市生态环境局 leads and 市住建局 does
-    not, with two targets of its own codes, none broken down by region."""
-    small = copy.deepcopy(catalogue)
-    small["plan"] |= {
-        "document_number": f"测试〔2026〕{number}号", "slug": slug, "name": f"测试方案{number}",
-        "baseline_year": years[0], "target_year": years[1], **plan,
-    }  # fmt: skip
-    small["tasks"] = small["tasks"][:1]
-    task = small["tasks"][0]["code"]
-    small["indicators"] = [
-        i | {"code": f"S{number}_{i['code']}", "baseline_year": years[0], "target_year": years[1]}
-        for i in small["indicators"]
-        if i["task"] == task
-    ][:2]
-    return small
 
 
 def activate(plan):

@@ -13,7 +13,7 @@ from departments.models import Region
 from indicators import progress
 from indicators.models import Figure, Indicator, Result
 from indicators.recompute import progress_recompute
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 from tests.reporting.conftest import plot
 
 BY_REGION = ["EI_GDP", "COD", "NH3N", "NOX", "VOCS"]

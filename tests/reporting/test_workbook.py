@@ -12,7 +12,7 @@ from django.urls import reverse
 from indicators.models import Indicator, Result, Task
 from reporting import workbooks
 from reporting.exports import STATUS_FILLS
-from tests.plan_urls import SLUG
+from tests.plans import SLUG
 from tests.reporting.conftest import grow
 
 URL = reverse("reporting:overview-xlsx", args=[SLUG])
