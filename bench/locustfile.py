@@ -15,6 +15,8 @@ from locust import HttpUser, between, events, task
 
 PASSWORD = "demo-2025"  # the demo accounts' password (indicators.plans.DEMO_PASSWORD)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+# The demo plan's pages (fixtures/plan.toml's slug).
+PLAN = "/plans/yingkou-14th"
 # Indicator codes of the plan with figures in the demo (fixtures/plan.toml).
 CODES = ["EI_GDP", "COD", "NH3N", "NOX", "VOCS", "STRAW_USE", "RURAL_SEWAGE", "CLEAN_HEATING", "STEEL_ULE"]
 # Figures a clerk of 市生态环境局 may save as drafts (the tasks it leads or shares) and years still open.
@@ -63,27 +65,27 @@ class Leader(Role):
 
     @task(5)
     def overview(self):
-        self.page("/overview/")
+        self.page(f"{PLAN}/overview/")
 
     @task(3)
     def indicator(self):
-        self.page(f"/indicators/{random.choice(CODES)}/", "/indicators/[code]/")
+        self.page(f"{PLAN}/indicators/{random.choice(CODES)}/", "/indicators/[code]/")
 
     @task(1)
     def overview_filtered(self):
-        self.page(f"/overview/?year={random.choice([2022, 2023, 2024])}&status=red", "/overview/?filters")
+        self.page(f"{PLAN}/overview/?year={random.choice([2022, 2023, 2024])}&status=red", "/overview/?filters")
 
     @task(1)
     def report(self):
-        self.page("/report/?year=2024", "/report/")
+        self.page(f"{PLAN}/report/?year=2024", "/report/")
 
     @task(1)
     def workbook(self):
-        self.page("/overview.xlsx")
+        self.page(f"{PLAN}/overview.xlsx")
 
     @task(1)
     def completeness(self):
-        self.page("/completeness/")
+        self.page(f"{PLAN}/completeness/")
 
 
 class Clerk(Role):
@@ -140,7 +142,7 @@ class Head(Role):
 
     @task(1)
     def indicator(self):
-        self.page(f"/indicators/{random.choice(CODES)}/", "/indicators/[code]/")
+        self.page(f"{PLAN}/indicators/{random.choice(CODES)}/", "/indicators/[code]/")
 
 
 class Reviewer(Role):
@@ -153,7 +155,7 @@ class Reviewer(Role):
 
     @task(1)
     def completeness(self):
-        self.page("/completeness/")
+        self.page(f"{PLAN}/completeness/")
 
 
 class Administrator(Role):
@@ -162,7 +164,7 @@ class Administrator(Role):
 
     @task(2)
     def overview(self):
-        self.page("/overview/")
+        self.page(f"{PLAN}/overview/")
 
     @task(1)
     def admin_figures(self):
@@ -170,4 +172,4 @@ class Administrator(Role):
 
     @task(1)
     def freshness(self):
-        self.page("/freshness/")
+        self.page(f"{PLAN}/freshness/")

@@ -52,11 +52,12 @@ def main():
 
 
 def pages(clerk, head, indicators):
+    at = f"/plans/{indicators[0].task.plan.slug}"  # a plan's pages
     for name, user, path in [
         ("entry grid", clerk, "/entry/"),
         ("review queue", head, "/review/"),
-        ("completeness", head, "/completeness/?year=2025"),
-        ("indicator page", head, f"/indicators/{indicators[0].code}/"),
+        ("completeness", head, f"{at}/completeness/?year=2025"),
+        ("indicator page", head, f"{at}/indicators/{indicators[0].code}/"),
     ]:
         page(name, user, path)
 

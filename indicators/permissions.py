@@ -14,10 +14,12 @@ Nobody approves a figure they entered themselves: the plan asks for defence agai
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef
+
 from departments import roles
 from departments.models import Department, Region
 
-from .models import Figure, Indicator, Plan
+from .models import Figure, Indicator, Plan, TaskResponsibility
 
 # When a user is in several role groups by mistake, the most powerful one counts.
 PRECEDENCE = (roles.ADMINISTRATOR, roles.REVIEWER, roles.HEAD, roles.CLERK, roles.LEADER)
@@ -43,6 +45,48 @@ def can_read(user):
     return role_of(user) is not None
 
 
+def readable_plans(user):
+    """The plans a user may see, as a queryset (one query to list them, whatever their number). A draft is
+    for administrators only; leaders, reviewers and administrators see every other plan; a department's
+    people a plan with a task their department leads or shares; a region's people a plan with an indicator
+    broken down by region. can_read_plan decides the same for one plan."""
+    role = role_of(user)
+    if role is None:
+        return Plan.objects.none()
+    if role == roles.ADMINISTRATOR:
+        return Plan.objects.all()
+    shown = Plan.objects.exclude(status=Plan.Status.DRAFT)
+    if role in SEEING_ALL_UNITS:
+        return shown
+    if user.department_id:
+        tasks = TaskResponsibility.objects.filter(task__plan=OuterRef("pk"), department_id=user.department_id)
+        return shown.filter(Exists(tasks))
+    if user.region_id:
+        return shown.filter(Exists(Indicator.objects.filter(task__plan=OuterRef("pk"), by_region=True)))
+    return Plan.objects.none()
+
+
+def can_read_plan(user, plan):
+    """Whether the user may open the pages of `plan` (the rules of readable_plans): at most one query."""
+    role = role_of(user)
+    if role is None:
+        return False
+    if plan.status == Plan.Status.DRAFT:
+        return role == roles.ADMINISTRATOR
+    if role in SEEING_ALL_UNITS:
+        return True
+    if user.department_id:
+        return TaskResponsibility.objects.filter(task__plan=plan, department_id=user.department_id).exists()
+    if user.region_id:
+        return Indicator.objects.filter(task__plan=plan, by_region=True).exists()
+    return False
+
+
+def is_read_only(plan):
+    """A closed plan's final assessment is published: nothing of it is written any more from its pages."""
+    return plan.status == Plan.Status.CLOSED
+
+
 def can_enter_any(user):
     return role_of(user) in ENTERING and bool(user.department_id or user.region_id)
 
@@ -53,6 +97,11 @@ def can_review_any(user):
 
 def can_unlock(user):
     return role_of(user) == roles.ADMINISTRATOR
+
+
+def can_unlock_in(user, plan):
+    """An administrator unlocks an approved year from the indicator page of a plan that is not closed."""
+    return can_unlock(user) and not is_read_only(plan)
 
 
 def sees_all_units(user):
@@ -142,10 +191,13 @@ def can_see_unit(user, unit):
     return isinstance(unit, Region) and unit.pk == user.region_id
 
 
-def can_write_reports(user, department):
-    """A department's clerks and head write its progress reports (on the tasks it leads or shares)."""
-    return role_of(user) in ENTERING and user.department_id == department.pk
+def can_write_reports(user, department, plan):
+    """A department's clerks and head write its progress reports (on the tasks it leads or shares), while the
+    plan is not closed."""
+    return role_of(user) in ENTERING and user.department_id == department.pk and not is_read_only(plan)
 
 
 def can_write_report(user, task, department):
-    return can_write_reports(user, department) and task.responsibilities.filter(department=department).exists()
+    return (
+        can_write_reports(user, department, task.plan) and task.responsibilities.filter(department=department).exists()
+    )

@@ -84,6 +84,13 @@ def final_assessment(*, plan):
     }
 
 
+def outcomes(*, plan):
+    """{indicator id: Row} of every target of `plan` judged as final_assessment judges it, for the overview
+    of the plan's last year: 3 queries."""
+    results, stages = _results(plan), _stages(plan)
+    return {i.pk: _row(i, results, stages) for i in Indicator.objects.filter(task__plan=plan)}
+
+
 def _department_verdicts(plan, rows):
     """(lead department, verdict) for each target of each task the department leads."""
     by_task = {}

@@ -6,6 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.plans import SLUG
 from yingkou_targets.health import Broker, RecomputeAge, checks
 
 
@@ -73,7 +74,7 @@ def test_the_old_recompute_limit_is_a_setting(plan, settings):
 def test_health_answers_without_https_redirect_and_login(client, db, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert health(client, "health-web").status_code == 200
-    assert client.get(reverse("reporting:overview")).status_code == 301
+    assert client.get(reverse("reporting:overview", args=[SLUG])).status_code == 301
 
 
 def test_the_broker_is_checked_only_when_there_is_one(settings):

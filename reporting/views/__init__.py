@@ -4,7 +4,8 @@ from .department import department_page, report_save
 from .entry import entry_grid, figure_entry
 from .freshness import freshness, recompute
 from .indicator import indicator_page, indicator_unlock
-from .overview import landing, overview, overview_workbook_download
+from .overview import overview, overview_workbook_download
+from .plans import current_plan_page, landing
 from .region import region_page
 from .report import annual_report
 from .review import review_queue
@@ -13,6 +14,7 @@ from .upload import upload, upload_preview, upload_template
 __all__ = [
     "annual_report",
     "completeness",
+    "current_plan_page",
     "department_page",
     "entry_grid",
     "figure_entry",

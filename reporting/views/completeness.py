@@ -3,14 +3,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from indicators import permissions, schedule, selectors
-from reporting.access import allowed
-from reporting.views.common import asked_year, current_plan
+from reporting.access import allowed, plan_page
+from reporting.views.common import asked_year
 
 
 @allowed(permissions.can_read)
+@plan_page
 def completeness(request):
     """Per department and region: figures due, submitted, approved and late for a year."""
-    plan, today = current_plan(), timezone.localdate()
+    plan, today = request.plan, timezone.localdate()
     years = range(plan.baseline_year, plan.target_year + 1)
     year, refused = asked_year(request, years)
     year = year or schedule.reporting_year(today, first=plan.baseline_year, last=plan.target_year)

@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -10,33 +10,36 @@ from indicators import entry, permissions, selectors
 from indicators.models import Indicator
 from reporting import plots
 from reporting import selectors as dashboards
-from reporting.access import allowed
+from reporting.access import allowed, plan_page
 from reporting.forms import UnlockForm
-from reporting.views.common import current_plan
 
 
 @allowed(permissions.can_read)
+@plan_page
 def indicator_page(request, code):
     """An indicator's definition, its progress against the expected path (chart, yearly lights and why,
     the forecast and the pace still needed), its figures with their status, and every change to them."""
-    plan = current_plan()
-    indicator = get_object_or_404(dashboards.indicators_with_departments(), plan=plan, code=code)
+    indicator = get_object_or_404(dashboards.indicators_with_departments(), task__plan=request.plan, code=code)
     context = selectors.indicator_figures(indicator=indicator) | dashboards.indicator_progress(indicator=indicator)
     context["chart"] = plots.indicator_chart(indicator, context["chart"])
     latest = context["latest"]
     if latest and context["regions"]:
         compared = [r for rows in context["regions"].values() for r in rows if r.year == latest.year]
         context["region_chart"] = plots.region_chart(indicator, compared)
-    fresh = dashboards.freshness(plan=plan, now=timezone.now())
-    context |= {"can_unlock": permissions.can_unlock(request.user), "fresh": fresh}
+    context["can_unlock"] = permissions.can_unlock_in(request.user, request.plan)
+    context["fresh"] = dashboards.freshness(plan=request.plan, now=timezone.now())
     return render(request, "reporting/indicator.html", context)
 
 
 @require_POST
 @allowed(permissions.can_unlock)
+@plan_page
 def indicator_unlock(request, code):
-    """An administrator opens an approved year for correction, with a reason that is kept."""
-    indicator = get_object_or_404(Indicator, plan=current_plan(), code=code)
+    """An administrator opens an approved year for correction, with a reason that is kept; not from a
+    closed plan's page."""
+    if not permissions.can_unlock_in(request.user, request.plan):
+        raise PermissionDenied
+    indicator = get_object_or_404(Indicator.objects.filter(task__plan=request.plan), code=code)
     form = UnlockForm(request.POST)
     if form.is_valid():
         region_id = form.cleaned_data["region"]
@@ -54,4 +57,4 @@ def indicator_unlock(request, code):
             messages.success(request, _("Unlocked. The figures went back to the clerks for correction."))
     else:
         messages.error(request, _("Give the year and a reason to unlock."))
-    return redirect("reporting:indicator", code=code)
+    return redirect("reporting:indicator", slug=request.plan.slug, code=code)

@@ -4,11 +4,12 @@ from django.shortcuts import get_object_or_404, render
 from departments.models import Region
 from indicators import permissions
 from reporting import plots, selectors
-from reporting.access import allowed
+from reporting.access import allowed, plan_page
 from reporting.views.common import plan_year
 
 
 @allowed(permissions.can_read)
+@plan_page
 def region_page(request, pk):
     """A county-level government's or development zone's figures and lights on the indicators broken
     down by region, and each indicator's year compared across all regions."""

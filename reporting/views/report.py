@@ -2,11 +2,12 @@ from django.shortcuts import render
 
 from indicators import permissions
 from reporting import plots, selectors
-from reporting.access import allowed
+from reporting.access import allowed, plan_page
 from reporting.views.common import plan_year
 
 
 @allowed(permissions.can_read)
+@plan_page
 def annual_report(request):
     """The year's assessment as a printable page: lights per task, the binding targets' paths and the
     departments' progress reports, one task per printed page."""

@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 
 from departments.models import Region
 from tests.browser.test_dashboards import REGION, demo, wait_for_chart  # noqa: F401 (demo is a fixture)
+from tests.plans import SLUG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -35,30 +36,30 @@ def test_no_csp_violation_on_the_overview_and_the_chart_pages(demo, log_in):  # 
     page = log_in(demo["leader"])
     console = watch(page)
 
-    response = page.goto(reverse("reporting:overview"))
+    response = page.goto(reverse("reporting:overview", args=[SLUG]))
     assert "script-src 'self'" in response.headers["content-security-policy"]
     expect(page.locator("#indicator-table")).to_be_visible()
     page.locator("#overview-filters select[name=status]").select_option("green")  # htmx swaps the results
     expect(page.locator("#indicator-table tbody tr[data-code]").first).to_be_visible()
     assert violations(page, console) == []
 
-    response = page.goto(reverse("reporting:indicator", args=["EI_GDP"]))
+    response = page.goto(reverse("reporting:indicator", args=[SLUG, "EI_GDP"]))
     assert "script-src 'self' 'nonce-" in response.headers["content-security-policy"]  # the chart's script
     wait_for_chart(page, "#indicator-chart")
     assert violations(page, console) == []
 
-    page.goto(reverse("reporting:region", args=[Region.objects.get(name=REGION).pk]))
+    page.goto(reverse("reporting:region", args=[SLUG, Region.objects.get(name=REGION).pk]))
     wait_for_chart(page, "#region-0")
     assert violations(page, console) == []
 
-    page.goto(reverse("reporting:report"))
+    page.goto(reverse("reporting:report", args=[SLUG]))
     assert violations(page, console) == []
 
 
 def test_the_handlers_moved_out_of_the_markup_still_work(demo, log_in):  # noqa: F811
     page = log_in(demo["leader"])
     console = watch(page)
-    page.goto(reverse("reporting:completeness"))
+    page.goto(reverse("reporting:completeness", args=[SLUG]))
     years = page.locator("#year-select option").all_inner_texts()
     with page.expect_navigation():
         page.locator("#year-select").select_option(years[-1].strip())

@@ -19,6 +19,7 @@ from indicators.models import Indicator, Result
 from indicators.plans import demo_load
 from indicators.recompute import progress_recompute
 from tests.factories import UserFactory
+from tests.plans import SLUG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -27,6 +28,8 @@ YEAR = 2024  # the latest year the demo data has figures for: the pages open on 
 STATUS = "green"  # 5 of the 41 indicators in 2024, so the filter visibly narrows the table
 DEPARTMENT = "市水利局"  # a department sharing some tasks only: 13 of the 41 indicators
 REGION = "鲅鱼圈区"
+PLAN = f"/plans/{SLUG}"  # the plan's pages
+OVERVIEW = f"{PLAN}/overview/"
 
 
 def zh(message):
@@ -77,13 +80,16 @@ def wait_for_chart(page, selector):
 
 LANDINGS = {
     # username: (where logging in lands them, given the demo's users; what they must see there)
-    "leader": (lambda users: reverse("reporting:overview"), "#indicator-table"),
-    "admin": (lambda users: reverse("reporting:overview"), "#indicator-table"),
-    "head": (lambda users: reverse("reporting:department", args=[users["head"].department_id]), "h1"),
+    "leader": (lambda users: reverse("reporting:overview", args=[SLUG]), "#indicator-table"),
+    "admin": (lambda users: reverse("reporting:overview", args=[SLUG]), "#indicator-table"),
+    "head": (lambda users: reverse("reporting:department", args=[SLUG, users["head"].department_id]), "h1"),
     "clerk": (lambda users: reverse("reporting:entry"), "h1"),
     "region_clerk": (lambda users: reverse("reporting:entry"), "h1"),
     "reviewer": (lambda users: reverse("reporting:review"), "h1"),
-    "region_head": (lambda users: reverse("reporting:region", args=[users["region_head"].region_id]), "#region-table"),
+    "region_head": (
+        lambda users: reverse("reporting:region", args=[SLUG, users["region_head"].region_id]),
+        "#region-table",
+    ),
 }
 
 
@@ -108,7 +114,7 @@ def test_each_role_starts_on_its_own_page(demo, log_in, username):
 
 def test_overview_filters_swap_the_results_and_the_address(demo, log_in):
     page = log_in(demo["leader"])
-    page.goto("/overview/")
+    page.goto(OVERVIEW)
     rows = page.locator("#indicator-table tbody tr[data-code]")
     everything = Indicator.objects.count()
     expect(rows).to_have_count(everything)
@@ -158,7 +164,7 @@ def test_overview_filters_work_without_javascript(demo, browser, live_server):
         page.locator("#id_password").fill(PASSWORD)
         page.locator("#id_password").press("Enter")
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
-        page.goto("/overview/")
+        page.goto(OVERVIEW)
         page.locator("#overview-filters select[name=status]").select_option(STATUS)
         page.locator("#overview-filters button[type=submit]").click()
         page.wait_for_url(f"**status={STATUS}**")
@@ -178,7 +184,7 @@ def test_indicator_and_region_charts_are_drawn_by_our_own_plotly(demo, log_in, l
     elsewhere = []
     page.on("request", lambda request: None if request.url.startswith(live_server.url) else elsewhere.append(request))
 
-    response = page.goto("/indicators/EI_GDP/")
+    response = page.goto(f"{PLAN}/indicators/EI_GDP/")
     assert response.ok
     wait_for_chart(page, "#indicator-chart")
     # Actual, expected path and target, and a line per region (EI_GDP is broken down by region).
@@ -194,7 +200,7 @@ def test_indicator_and_region_charts_are_drawn_by_our_own_plotly(demo, log_in, l
     page.screenshot(path=shots / "dashboard-indicator.png", full_page=True)
 
     region = Region.objects.get(name=REGION)
-    page.goto(f"/regions/{region.pk}/")
+    page.goto(f"{PLAN}/regions/{region.pk}/")
     expect(page.locator("#region-table tbody tr[data-code]")).to_have_count(
         Indicator.objects.filter(by_region=True).count()
     )
@@ -215,7 +221,7 @@ def test_indicator_and_region_charts_are_drawn_by_our_own_plotly(demo, log_in, l
 def test_screenshots_of_overview_department_and_report(demo, log_in, shots):
     page = log_in(demo["clerk"])
     department = demo["clerk"].department
-    page.goto(f"/departments/{department.pk}/")
+    page.goto(f"{PLAN}/departments/{department.pk}/")
     expect(page.get_by_role("heading", level=1)).to_have_text(department.name)
     tasks = department.responsibilities.count()
     expect(page.locator("section[id^=task-]")).to_have_count(tasks)
@@ -226,14 +232,14 @@ def test_screenshots_of_overview_department_and_report(demo, log_in, shots):
     page.screenshot(path=shots / "dashboard-department.png", full_page=True)
 
     page = log_in(demo["leader"])
-    page.goto("/overview/")
+    page.goto(OVERVIEW)
     expect(page.locator("#overview-results .tile")).to_have_count(Indicator.objects.filter(binding=True).count())
     for tile in page.locator("#overview-results .tile").all():
         expect(tile.locator(".light")).to_have_class(re.compile(r"\blight-(green|yellow|red)\b"))
     expect(page.locator("#behind tbody tr").first).to_be_visible()
     page.screenshot(path=shots / "dashboard-overview.png", full_page=True)
 
-    page.goto(f"/report/?year={YEAR}")
+    page.goto(f"{PLAN}/report/?year={YEAR}")
     binding = list(Indicator.objects.filter(binding=True).values_list("code", flat=True))
     for code in binding:
         wait_for_chart(page, f"#chart-{code}")
@@ -246,7 +252,7 @@ def test_screenshots_of_overview_department_and_report(demo, log_in, shots):
 def test_the_workbook_has_what_the_page_shows(demo, log_in, tmp_path):
     department = Department.objects.get(name=DEPARTMENT)
     page = log_in(demo["leader"])
-    page.goto(f"/overview/?department={department.pk}")
+    page.goto(f"{OVERVIEW}?department={department.pk}")
     shown = table_statuses(page)
     assert shown and set(shown.values()) <= set(status_words().values())
     assert len(set(shown.values())) > 1  # more than one light, so a mix-up of words would show
@@ -274,7 +280,7 @@ def test_the_workbook_has_what_the_page_shows(demo, log_in, tmp_path):
 
 def test_the_workbook_link_follows_the_htmx_filters(demo, log_in):
     page = log_in(demo["leader"])
-    page.goto("/overview/")
+    page.goto(OVERVIEW)
     with page.expect_response(lambda r: "/overview/?" in r.url):
         page.locator("#overview-filters select[name=status]").select_option(STATUS)
     expect(page.locator("#indicator-table tbody tr[data-code]").first).to_have_attribute("data-status", STATUS)
@@ -295,7 +301,7 @@ def test_the_workbook_link_follows_the_htmx_filters(demo, log_in):
 def test_the_language_switch_reloads_the_overview_in_english_and_back(demo, log_in):
     ei_gdp = Indicator.objects.get(code="EI_GDP")
     page = log_in(demo["leader"])
-    page.goto("/overview/")
+    page.goto(OVERVIEW)
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     row = page.locator("#indicator-table tr[data-code=EI_GDP]")
     expect(row).to_contain_text(ei_gdp.name)
@@ -304,7 +310,7 @@ def test_the_language_switch_reloads_the_overview_in_english_and_back(demo, log_
     with page.expect_navigation():
         page.locator("#language-select").select_option("en")
     expect(page.locator("html")).to_have_attribute("lang", "en")
-    assert path_of(page) == "/overview/"
+    assert path_of(page) == OVERVIEW
     expect(page.locator("#binding-heading")).to_contain_text(f"Binding targets, {YEAR}")
     expect(row).to_contain_text(ei_gdp.name_en)
     expect(row).not_to_contain_text(ei_gdp.name)

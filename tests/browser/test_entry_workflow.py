@@ -8,11 +8,13 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
 from indicators import permissions
 from indicators.models import Figure, Indicator, Result
+from tests.plans import SLUG
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -99,7 +101,7 @@ def test_clerk_submits_head_returns_clerk_corrects_head_approves(plan, clerk, he
     assert result.current == 92
 
     # The indicator page lists the figure and its history, the return and its reason included.
-    clerk_page.goto(f"/indicators/{CODE}/")
+    clerk_page.goto(reverse("reporting:indicator", args=[SLUG, CODE]))
     figures = clerk_page.locator("section[aria-labelledby=figures-heading] tbody tr")
     expect(figures).to_have_count(1)
     expect(figures.first).to_contain_text("92")

@@ -11,6 +11,7 @@ from indicators import permissions
 from indicators.models import Plan, PlanEvent
 from indicators.plans import TransitionRefused, plan_load, plan_transition
 from tests.factories import UserFactory
+from tests.plans import SLUG
 
 
 @pytest.fixture
@@ -96,5 +97,7 @@ def test_nothing_is_entered_for_a_draft(draft):
 
 def test_pages_say_no_plan_is_active_yet(client, draft):
     client.force_login(make(roles.LEADER))
-    response = client.get(reverse("reporting:completeness"))
-    assert response.status_code == 404
+    assert client.get(reverse("reporting:completeness", args=[SLUG])).status_code == 403  # a draft's page
+    assert client.get(reverse("reporting:current-completeness"))["Location"] == reverse("reporting:landing")
+    response = client.get(reverse("reporting:landing"))
+    assert response.status_code == 200 and "load_plan" in response.content.decode()

@@ -8,6 +8,7 @@ from departments.models import Department, Region
 from indicators import permissions
 from indicators.models import Figure, Indicator, Upload
 from tests.factories import UserFactory
+from tests.plans import SLUG
 
 PERSONAS = ["clerk", "colleague", "outsider", "head", "reviewer", "region_clerk", "leader", "administrator"]
 ENTERING = {"clerk", "colleague", "outsider", "head", "region_clerk"}
@@ -26,7 +27,7 @@ def bayuquan():
 
 # (name, how to build the URL, method, the personas that get through)
 MATRIX = [
-    ("overview", lambda: reverse("reporting:overview"), "get", EVERYONE),
+    ("overview", lambda: reverse("reporting:overview", args=[SLUG]), "get", EVERYONE),
     ("entry grid", lambda: reverse("reporting:entry"), "get", ENTERING),
     # STEEL_ULE belongs to 市生态环境局 (clerk, colleague, head), not to 市住建局 (outsider).
     (
@@ -44,9 +45,9 @@ MATRIX = [
     ("upload", lambda: reverse("reporting:upload"), "get", ENTERING),
     ("template", lambda: reverse("reporting:upload-template"), "get", ENTERING),
     ("review", lambda: reverse("reporting:review"), "get", {"head", "reviewer"}),
-    ("completeness", lambda: reverse("reporting:completeness"), "get", EVERYONE),
-    ("indicator", lambda: reverse("reporting:indicator", args=["STEEL_ULE"]), "get", EVERYONE),
-    ("unlock", lambda: reverse("reporting:indicator-unlock", args=["STEEL_ULE"]), "post", {"administrator"}),
+    ("completeness", lambda: reverse("reporting:completeness", args=[SLUG]), "get", EVERYONE),
+    ("indicator", lambda: reverse("reporting:indicator", args=[SLUG, "STEEL_ULE"]), "get", EVERYONE),
+    ("unlock", lambda: reverse("reporting:indicator-unlock", args=[SLUG, "STEEL_ULE"]), "post", {"administrator"}),
     # Posting (empty forms: refused as bad input by those allowed, 403 for everyone else).
     (
         "entry post",
@@ -59,13 +60,13 @@ MATRIX = [
     # The dashboards: everyone reads the plan-wide pages; a unit's page is for its people and those who
     # see every unit; only a department's own clerks and head write its progress reports.
     ("landing", lambda: reverse("reporting:landing"), "get", EVERYONE),
-    ("workbook", lambda: reverse("reporting:overview-xlsx"), "get", EVERYONE),
-    ("freshness", lambda: reverse("reporting:freshness"), "get", EVERYONE),
-    ("annual report", lambda: reverse("reporting:report"), "get", EVERYONE),
-    ("recompute", lambda: reverse("reporting:recompute"), "post", {"administrator"}),
-    ("department", lambda: reverse("reporting:department", args=[ecology()]), "get", ECOLOGY | SEEING_ALL),
-    ("report post", lambda: reverse("reporting:report-save", args=[ecology()]), "post", ECOLOGY),
-    ("region", lambda: reverse("reporting:region", args=[bayuquan()]), "get", {"region_clerk"} | SEEING_ALL),
+    ("workbook", lambda: reverse("reporting:overview-xlsx", args=[SLUG]), "get", EVERYONE),
+    ("freshness", lambda: reverse("reporting:freshness", args=[SLUG]), "get", EVERYONE),
+    ("annual report", lambda: reverse("reporting:report", args=[SLUG]), "get", EVERYONE),
+    ("recompute", lambda: reverse("reporting:recompute", args=[SLUG]), "post", {"administrator"}),
+    ("department", lambda: reverse("reporting:department", args=[SLUG, ecology()]), "get", ECOLOGY | SEEING_ALL),
+    ("report post", lambda: reverse("reporting:report-save", args=[SLUG, ecology()]), "post", ECOLOGY),
+    ("region", lambda: reverse("reporting:region", args=[SLUG, bayuquan()]), "get", {"region_clerk"} | SEEING_ALL),
 ]
 
 
@@ -90,9 +91,13 @@ def test_an_upload_is_seen_only_by_its_uploader(client, clerk, colleague, plan):
     assert client.get(url).status_code in (200, 400)
 
 
-@pytest.mark.parametrize("name", ["reporting:entry", "reporting:review", "reporting:completeness", "reporting:upload"])
-def test_anonymous_goes_to_login(client, plan, name):
-    response = client.get(reverse(name))
+NOT_PLANS = ["reporting:entry", "reporting:review", "reporting:upload", "reporting:current-completeness"]
+
+
+@pytest.mark.parametrize("url", [*NOT_PLANS, ("reporting:completeness", SLUG)])
+def test_anonymous_goes_to_login(client, plan, url):
+    name, *args = [url] if isinstance(url, str) else url
+    response = client.get(reverse(name, args=args))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
@@ -100,8 +105,8 @@ def test_a_user_without_a_role_gets_403(client, plan):
     from tests.factories import UserFactory
 
     client.force_login(UserFactory(username="nobody"))
-    for name in ["reporting:completeness", "reporting:entry", "reporting:review"]:
-        response = client.get(reverse(name))
+    for url in [*(reverse(name) for name in NOT_PLANS), reverse("reporting:completeness", args=[SLUG])]:
+        response = client.get(url)
         assert response.status_code == 403
 
 

@@ -10,9 +10,10 @@ from django.urls import reverse
 from departments.models import Department
 from indicators.models import Indicator, ProgressReport, Task
 from indicators.recompute import progress_recompute
+from tests.plans import SLUG
 from tests.reporting.conftest import approve, plot
 
-URL = reverse("reporting:report")
+URL = reverse("reporting:report", args=[SLUG])
 PERSONAS = ["clerk", "colleague", "outsider", "head", "reviewer", "region_clerk", "leader", "administrator"]
 BINDING = ["EI_GDP", "COD", "NH3N", "NOX", "VOCS"]
 

@@ -13,10 +13,11 @@ from indicators.models import Figure, Indicator
 from indicators.recompute import progress_recompute
 from reporting.views import assessment as view
 from tests.factories import UserFactory
+from tests.plans import SLUG
 from tests.reporting.conftest import approve, grow
 
-URL = reverse("reporting:assessment")
-XLSX_URL = reverse("reporting:assessment-xlsx")
+URL = reverse("reporting:assessment", args=[SLUG])
+XLSX_URL = reverse("reporting:assessment-xlsx", args=[SLUG])
 # The figures for 2025 are due by 31 March 2026 (the plan's default deadline).
 DUE, BEFORE = date(2026, 3, 31), date(2026, 3, 30)
 
@@ -100,7 +101,7 @@ def test_the_404_says_when_it_opens(leader, today, rf):
     request = rf.get(URL)
     request.user = leader
     with pytest.raises(Http404, match="2026-03-31"):
-        view.final_assessment(request)
+        view.final_assessment(request, slug=SLUG)
 
 
 @pytest.mark.parametrize(
@@ -219,5 +220,40 @@ def test_the_header_links_it_once_it_opens(client, leader, monkeypatch, day, sho
 
     monkeypatch.setattr(context_processors, "timezone", SimpleNamespace(localdate=lambda: day))
     client.force_login(leader)
-    page = client.get(reverse("reporting:overview")).content.decode()
-    assert (reverse("reporting:assessment") in page) == shown
+    page = client.get(reverse("reporting:overview", args=[SLUG])).content.decode()
+    assert (reverse("reporting:assessment", args=[SLUG]) in page) == shown
+
+
+def overview_outcomes(page):
+    """{code: outcome} of the overview's indicator rows, when they say met or not met."""
+    return dict(
+        re.findall(r'<tr data-code="([^"]+)"[^>]*>\s*<td>.*?</td>\s*<td><span [^>]*data-outcome="(\w+)"', page, re.S)
+    )
+
+
+def test_the_overview_of_a_finished_plans_target_year_says_met_or_not_met(client, leader, final_figures, monkeypatch):
+    import importlib
+
+    from django.utils import timezone
+
+    overview = importlib.import_module("reporting.views.overview")  # the module, not the view it exports
+
+    def on(day):
+        monkeypatch.setattr(overview, "timezone", SimpleNamespace(now=timezone.now, localdate=lambda: day))
+
+    client.force_login(leader)
+    client.cookies["django_language"] = "en"
+    url = reverse("reporting:overview", args=[SLUG])
+    on(date(2026, 1, 5))  # the plan's target year is over
+    page = client.get(url, {"year": 2025}).content.decode()
+    found = overview_outcomes(page)
+    assert {code: found[code] for code in ("COD", "NH3N", "EI_GDP", "RURAL_SEWAGE", "EFFICIENCY_BENCHMARK")} == {
+        "COD": "met", "NH3N": "not_met", "EI_GDP": "met", "RURAL_SEWAGE": "met", "EFFICIENCY_BENCHMARK": "not_met",
+    }  # fmt: skip
+    assert found["STEEL_ULE"] == "no_data" and len(found) == Indicator.objects.count()
+    assert "Against schedule" not in page and "Gap" in page and 'id="final-note"' in page
+    # An earlier year, or the target year while it runs: against the schedule.
+    for day, year in ((date(2026, 1, 5), 2024), (date(2025, 12, 31), 2025)):
+        on(day)
+        page = client.get(url, {"year": year}).content.decode()
+        assert not overview_outcomes(page) and "Against schedule" in page

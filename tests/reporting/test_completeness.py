@@ -8,8 +8,9 @@ from django.urls import reverse
 from departments.models import Department, Region
 from indicators import selectors
 from indicators.models import Figure, Indicator
+from tests.plans import SLUG
 
-URL = reverse("reporting:completeness")
+URL = reverse("reporting:completeness", args=[SLUG])
 
 
 @pytest.fixture

@@ -12,9 +12,10 @@ from indicators import recompute
 from indicators.models import Figure, Indicator, PendingRecompute, RecomputeRun
 from reporting import selectors
 from tests.celery_apps import broker_down
+from tests.plans import SLUG
 from tests.reporting.conftest import approve
 
-URL = reverse("reporting:freshness")
+URL = reverse("reporting:freshness", args=[SLUG])
 
 
 def test_a_recompute_records_what_the_results_stand_on(results):
@@ -53,7 +54,7 @@ def test_old_runs_are_pruned(results):
 
 def test_the_page_says_when_and_from_how_many_approved_figures(client, leader, results):
     client.force_login(leader)
-    for url in (reverse("reporting:overview"), reverse("reporting:indicator", args=["COD"]), URL):
+    for url in (reverse("reporting:overview", args=[SLUG]), reverse("reporting:indicator", args=[SLUG, "COD"]), URL):
         page = client.get(url).content.decode()
         assert "依据6个已审核数据" in page and "结果计算于" in page
         assert "hx-trigger" not in page[page.index('id="freshness"') :][:400]  # nothing running: no polling
@@ -62,7 +63,7 @@ def test_the_page_says_when_and_from_how_many_approved_figures(client, leader, r
 def test_a_running_recompute_is_shown_with_its_progress_and_polled(client, leader, results):
     run = RecomputeRun.objects.create(status="running", total=200, done=50)
     client.force_login(leader)
-    page = client.get(reverse("reporting:overview")).content.decode()
+    page = client.get(reverse("reporting:overview", args=[SLUG])).content.decode()
     assert "正在重新计算：已完成50/200个指标（25%）" in page
     assert f'hx-get="{URL}?waiting={run.pk}" hx-trigger="every 2s"' in page
     # Still running: the fragment comes back, still polling.
@@ -119,7 +120,7 @@ def test_recompute_now_with_the_broker_down_says_so(client, administrator, plan,
     client.cookies["django_language"] = "en"
     client.force_login(administrator)
     with broker_down():
-        response = client.post(reverse("reporting:recompute"), {"next": "/overview/"})
+        response = client.post(reverse("reporting:recompute", args=[SLUG]), {"next": "/overview/"})
     assert response.status_code == 302
     [message] = [str(m) for m in get_messages(response.wsgi_request)]
     assert message.startswith("The recompute could not be started: the job queue is not answering.")
@@ -139,7 +140,7 @@ def test_the_administrator_recomputes_everything_by_hand(
     approve("NOX", 2021, "amount", 100)  # approved behind the engine's back: not in the results yet
     client.force_login(administrator)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.post(reverse("reporting:recompute"), {"next": "/overview/?year=2021"})
+        response = client.post(reverse("reporting:recompute", args=[SLUG]), {"next": "/overview/?year=2021"})
     assert response.status_code == 302 and response["Location"] == "/overview/?year=2021"
     run = RecomputeRun.objects.order_by("-pk").first()
     assert (run.status, run.whole_plan, run.approved_figures) == ("done", True, 7)
@@ -148,16 +149,16 @@ def test_the_administrator_recomputes_everything_by_hand(
 @pytest.mark.parametrize("persona", ["leader", "head", "clerk", "reviewer"])
 def test_only_administrators_recompute_by_hand(client, request, results, persona):
     client.force_login(request.getfixturevalue(persona))
-    assert client.post(reverse("reporting:recompute")).status_code == 403
+    assert client.post(reverse("reporting:recompute", args=[SLUG])).status_code == 403
     assert RecomputeRun.objects.count() == 1
 
 
 def test_recompute_is_post_only(client, administrator, results):
     client.force_login(administrator)
-    assert client.get(reverse("reporting:recompute")).status_code == 405
+    assert client.get(reverse("reporting:recompute", args=[SLUG])).status_code == 405
 
 
 def test_a_foreign_next_address_is_not_followed(client, administrator, results):
     client.force_login(administrator)
-    response = client.post(reverse("reporting:recompute"), {"next": "https://evil.example/"})
-    assert response["Location"] == reverse("reporting:overview")
+    response = client.post(reverse("reporting:recompute", args=[SLUG]), {"next": "https://evil.example/"})
+    assert response["Location"] == reverse("reporting:landing")

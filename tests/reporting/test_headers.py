@@ -7,6 +7,7 @@ from pathlib import Path
 from django.urls import reverse
 
 from reporting.templatetags.reporting import chart_html
+from tests.plans import SLUG
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = [*(ROOT / "templates").rglob("*.html"), *(ROOT / "reporting" / "templates").rglob("*.html")]
@@ -36,7 +37,7 @@ def test_a_charts_inline_script_carries_the_nonce():
 
 def test_the_indicator_page_gives_its_chart_the_nonce_of_its_header(client, leader, results):
     client.force_login(leader)
-    response = client.get(reverse("reporting:indicator", args=["COD"]))
+    response = client.get(reverse("reporting:indicator", args=[SLUG, "COD"]))
     nonce = re.search(r"'nonce-([^']+)'", response["Content-Security-Policy"]).group(1)
     page = response.content.decode()
     assert f'<script nonce="{nonce}">' in page and "<script>" not in page

@@ -8,9 +8,10 @@ from django.urls import reverse
 from indicators import entry
 from indicators.models import Figure, Indicator
 from indicators.recompute import progress_recompute
+from tests.plans import SLUG
 
-URL = reverse("reporting:indicator", args=["STEEL_ULE"])
-UNLOCK = reverse("reporting:indicator-unlock", args=["STEEL_ULE"])
+URL = reverse("reporting:indicator", args=[SLUG, "STEEL_ULE"])
+UNLOCK = reverse("reporting:indicator-unlock", args=[SLUG, "STEEL_ULE"])
 
 
 @pytest.fixture
@@ -69,11 +70,12 @@ def test_bad_unlocks_change_nothing(client, administrator, approved, data):
 
 def test_unknown_indicator_is_not_found(client, leader, plan):
     client.force_login(leader)
-    assert client.get(reverse("reporting:indicator", args=["NOPE"])).status_code == 404
+    assert client.get(reverse("reporting:indicator", args=[SLUG, "NOPE"])).status_code == 404
 
 
 def test_query_count_is_constant(client, leader, approved, django_assert_max_num_queries):
-    # session, user, role, indicator, departments, figures, history, results, 2 recompute runs, plan
+    # session, user, role, the plan of the address, indicator, departments, figures, history, results,
+    # 2 recompute runs, the plans of the switcher
     client.force_login(leader)
     with django_assert_max_num_queries(12):
         client.get(URL)
@@ -95,7 +97,7 @@ def test_the_chart_draws_the_path_and_each_regions_share(client, leader, plan):
     progress_recompute()
     client.force_login(leader)
     data, _layout, _config = plot(
-        client.get(reverse("reporting:indicator", args=["COD"])).content.decode(), "indicator-chart"
+        client.get(reverse("reporting:indicator", args=[SLUG, "COD"])).content.decode(), "indicator-chart"
     )
     lines = {trace["name"]: trace for trace in data}
     # The city is the regions' sum: 120 t, then 200 t; expected 3472 t x 1/5, x 2/5.

@@ -6,6 +6,7 @@ from django.urls import reverse
 from departments import roles
 from departments.models import Department, Region
 from tests.factories import UserFactory
+from tests.plans import SLUG
 
 
 def ecology():
@@ -15,9 +16,9 @@ def ecology():
 @pytest.mark.parametrize(
     ("persona", "where"),
     [
-        ("leader", lambda: reverse("reporting:overview")),
-        ("administrator", lambda: reverse("reporting:overview")),
-        ("head", lambda: reverse("reporting:department", args=[ecology()])),
+        ("leader", lambda: reverse("reporting:overview", args=[SLUG])),
+        ("administrator", lambda: reverse("reporting:overview", args=[SLUG])),
+        ("head", lambda: reverse("reporting:department", args=[SLUG, ecology()])),
         ("clerk", lambda: reverse("reporting:entry")),
         ("region_clerk", lambda: reverse("reporting:entry")),
         ("reviewer", lambda: reverse("reporting:review")),
@@ -34,12 +35,12 @@ def test_a_regions_head_lands_on_the_region_page(client, plan, region_clerk):
     bayuquan = Region.objects.get(name="鲅鱼圈区")
     client.force_login(UserFactory(role=roles.HEAD, region=bayuquan, username="region_head"))
     response = client.get(reverse("reporting:landing"))
-    assert response["Location"] == reverse("reporting:region", args=[bayuquan.pk])
+    assert response["Location"] == reverse("reporting:region", args=[SLUG, bayuquan.pk])
 
 
 def test_logging_in_goes_through_the_landing_page(client, head):
     response = client.post(reverse("login"), {"username": "head", "password": "secret-pass-123"}, follow=True)
-    assert response.redirect_chain[-1][0] == reverse("reporting:department", args=[ecology()])
+    assert response.redirect_chain[-1][0] == reverse("reporting:department", args=[SLUG, ecology()])
 
 
 def test_anonymous_goes_to_login_and_no_role_gets_403(client, plan, django_user_model):

@@ -1,5 +1,7 @@
 from django.urls import reverse
 
+from tests.plans import SLUG
+
 
 def test_login_page_carries_the_product_name(client, db):
     page = client.get(reverse("login")).content.decode()
@@ -84,7 +86,7 @@ def test_an_administrator_releases_a_locked_account(client, clerk, settings):
 # Password change and reset, from the header and the login page.
 def test_the_header_offers_a_password_change(client, clerk):
     client.force_login(clerk)
-    assert reverse("password_change") in client.get(reverse("reporting:overview")).content.decode()
+    assert reverse("password_change") in client.get(reverse("reporting:overview", args=[SLUG])).content.decode()
 
 
 def test_a_user_changes_their_password(client, clerk):

@@ -14,9 +14,10 @@ from indicators.models import Indicator, Plan, RecomputeRun, Result, TaskRespons
 from indicators.recompute import progress_recompute
 from reporting import selectors
 from tests.factories import UserFactory
+from tests.plans import SLUG
 from tests.reporting.conftest import approve, grow
 
-URL = reverse("reporting:overview")
+URL = reverse("reporting:overview", args=[SLUG])
 
 
 def rows(page):
@@ -58,7 +59,8 @@ def test_tiles_and_rows_carry_the_hand_computed_results(client, leader, results)
     assert {status for code, status in statuses.items() if code not in ("STRAW_USE", "COD", "EI_GDP", "STEEL_ULE")} == {
         "grey"
     }
-    tile = page[page.index('href="/indicators/EI_GDP/"') : page.index('href="/indicators/COD/"')]
+    ei_gdp, cod = (reverse("reporting:indicator", args=[SLUG, code]) for code in ("EI_GDP", "COD"))
+    tile = page[page.index(f'href="{ei_gdp}"') : page.index(f'href="{cod}"')]
     assert "tile-yellow" in tile and "比2020年下降2.9%" in tile and "3.42%" in tile
     assert "18.7" in tile and "21.4" in tile  # achieved and expected, in %
     cod = page[page.index('<tr data-code="COD"') :]
@@ -197,7 +199,9 @@ def test_chinese_by_default_even_for_an_english_browser(client, leader, results)
 def test_empty_database_says_how_to_load_the_plan(client, db):
     roles_ensure()
     client.force_login(UserFactory(role=roles.LEADER, username="early"))
-    assert "load_plan" in client.get(URL).content.decode()
+    assert client.get(URL).status_code == 404  # no such plan yet
+    assert client.get(reverse("reporting:current-overview"))["Location"] == reverse("reporting:landing")
+    assert "load_plan" in client.get(reverse("reporting:landing")).content.decode()
 
 
 def test_demo_banner_only_when_demo_data_is_loaded(client, outsider):
@@ -257,4 +261,4 @@ def test_an_illustrative_plan_says_so_on_every_page(client, leader, plan):
     assert "虚构示例" not in client.get(URL).content.decode()
     Plan.objects.filter(pk=plan.pk).update(fictional=True)
     assert "虚构示例" in client.get(URL).content.decode()
-    assert "虚构示例" in client.get(reverse("reporting:completeness")).content.decode()
+    assert "虚构示例" in client.get(reverse("reporting:completeness", args=[SLUG])).content.decode()

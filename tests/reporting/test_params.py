@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from departments.models import Department, Region
 from reporting import params
+from tests.plans import SLUG
 
 HOSTILE = ["²", "١٢", "２０２１", "12a", "-1", "+1", " 1", "1 ", "1.0", "", "9" * 19, "0x10"]
 
@@ -25,15 +26,20 @@ def test_a_year_has_four_digits():
 
 
 def department_url():
-    return reverse("reporting:department", args=[Department.objects.get(name="市生态环境局").pk])
+    return reverse("reporting:department", args=[SLUG, Department.objects.get(name="市生态环境局").pk])
 
 
 def region_url():
-    return reverse("reporting:region", args=[Region.objects.get(name="鲅鱼圈区").pk])
+    return reverse("reporting:region", args=[SLUG, Region.objects.get(name="鲅鱼圈区").pk])
 
 
 # Every page that reads ?year=; "²".isdigit() is True, but int("²") raises: each answered 500.
-PAGES = [lambda: reverse("reporting:report"), lambda: reverse("reporting:completeness"), department_url, region_url]
+PAGES = [
+    lambda: reverse("reporting:report", args=[SLUG]),
+    lambda: reverse("reporting:completeness", args=[SLUG]),
+    department_url,
+    region_url,
+]
 
 
 @pytest.mark.parametrize("url", PAGES, ids=["report", "completeness", "department", "region"])
@@ -49,4 +55,4 @@ def test_a_hostile_year_is_a_400_that_names_it(client, reviewer, url, year):
 @pytest.mark.parametrize("waiting", ["²", "9" * 30, "abc"])
 def test_a_hostile_run_id_to_wait_for_is_ignored(client, leader, plan, waiting):
     client.force_login(leader)
-    assert client.get(reverse("reporting:freshness"), {"waiting": waiting}).status_code == 200
+    assert client.get(reverse("reporting:freshness", args=[SLUG]), {"waiting": waiting}).status_code == 200

@@ -13,13 +13,14 @@ from departments.models import Region
 from indicators import progress
 from indicators.models import Figure, Indicator, Result
 from indicators.recompute import progress_recompute
+from tests.plans import SLUG
 from tests.reporting.conftest import plot
 
 BY_REGION = ["EI_GDP", "COD", "NH3N", "NOX", "VOCS"]
 
 
 def url(name="鲅鱼圈区"):
-    return reverse("reporting:region", args=[Region.objects.get(name=name).pk])
+    return reverse("reporting:region", args=[SLUG, Region.objects.get(name=name).pk])
 
 
 def zh(message):
@@ -100,7 +101,7 @@ def test_anonymous_is_sent_to_login(client, plan):
 
 def test_an_unknown_region_is_not_found(client, leader, plan):
     client.force_login(leader)
-    assert client.get(reverse("reporting:region", args=[999999])).status_code == 404
+    assert client.get(reverse("reporting:region", args=[SLUG, 999999])).status_code == 404
 
 
 # --- Lights by year --------------------------------------------------------------------------------

@@ -12,9 +12,10 @@ from django.urls import reverse
 from indicators.models import Indicator, Result, Task
 from reporting import workbooks
 from reporting.exports import STATUS_FILLS
+from tests.plans import SLUG
 from tests.reporting.conftest import grow
 
-URL = reverse("reporting:overview-xlsx")
+URL = reverse("reporting:overview-xlsx", args=[SLUG])
 WORDS = {str(value): key for key, value in Result.Status.choices}  # 进度正常 -> green, in zh-hans
 
 
@@ -26,7 +27,7 @@ def download(client, **params):
 
 
 def page_rows(client, **params):
-    page = client.get(reverse("reporting:overview"), params).content.decode()
+    page = client.get(reverse("reporting:overview", args=[SLUG]), params).content.decode()
     return dict(re.findall(r'<tr data-code="([A-Z0-9_]+)" data-status="(\w+)"', page))
 
 
@@ -74,7 +75,10 @@ def test_filters_apply_to_the_workbook(client, leader, results):
 def test_bad_filters_send_back_to_the_page_with_the_error(client, leader, results):
     client.force_login(leader)
     response = client.get(URL, {"status": "purple"})
-    assert response.status_code == 302 and response["Location"] == reverse("reporting:overview") + "?status=purple"
+    assert (
+        response.status_code == 302
+        and response["Location"] == reverse("reporting:overview", args=[SLUG]) + "?status=purple"
+    )
     assert client.get(response["Location"]).status_code == 400
 
 
