@@ -110,6 +110,10 @@ class ReplaceRefused(Exception):
         self.items = list(items)
 
 
+class StalePreview(ReplaceRefused):
+    """The plan changed after the preview the confirmation was given on."""
+
+
 @dataclasses.dataclass(frozen=True)
 class Preview:
     """What loading a catalogue onto a plan (None: a new plan) would do. `figures` names the targets to be
@@ -274,7 +278,7 @@ def plan_replace(*, plan, catalogue, confirm_removals, user, fingerprint=None):
     """Loads a new version of a plan's catalogue (plan None: a new plan, loaded as a draft) in one transaction,
     and removes the tasks and targets the file no longer lists. A removed target's results go with it; its
     statistic and the statistic's figures stay (other plans may read them). Refused (ReplaceRefused, nothing
-    saved): what plan_preview refuses; a plan changed since the preview of `fingerprint`; and, unless
+    saved): what plan_preview refuses; a plan changed since the preview of `fingerprint` (StalePreview); and, unless
     `confirm_removals`, removing a target whose statistic has figures or a task with progress reports.
     Queues the recompute of the targets added or changed. Returns the Preview of what was done, with the plan."""
     with transaction.atomic():
@@ -282,7 +286,7 @@ def plan_replace(*, plan, catalogue, confirm_removals, user, fingerprint=None):
             plan = Plan.objects.select_for_update().get(pk=plan.pk)  # two administrators at once: one after the other
         preview = plan_preview(catalogue=catalogue, plan=plan)
         if fingerprint is not None and fingerprint != preview.fingerprint:
-            raise ReplaceRefused(gettext("The plan changed after this preview was made. Check the changes again."))
+            raise StalePreview(gettext("The plan changed after this preview was made. Check the changes again."))
         if preview.needs_confirmation and not confirm_removals:
             raise ReplaceRefused(
                 gettext("These removals need your confirmation: %(items)s.")
