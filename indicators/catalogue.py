@@ -78,7 +78,13 @@ class CatalogueError(ValueError):
 
 def read_catalogue(path=CATALOGUE_PATH):
     with open(path, "rb") as file:
-        data, problems = _parse(file.read())
+        return parse_catalogue(file.read())
+
+
+def parse_catalogue(source):
+    """A catalogue file's text (str or bytes, e.g. an upload) read as read_catalogue reads a file: plain dicts
+    with the defaults filled in, or CatalogueError with every problem."""
+    data, problems = _parse(source)
     if problems:
         raise CatalogueError(problems)
     plan = {"fictional": False, **data["plan"]}

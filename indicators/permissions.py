@@ -104,6 +104,11 @@ def can_unlock_in(user, plan):
     return can_unlock(user) and not is_read_only(plan)
 
 
+def can_load_catalogue(user):
+    """Administrators load a plan's catalogue, or a new version of it, in the admin."""
+    return role_of(user) == roles.ADMINISTRATOR
+
+
 def sees_all_units(user):
     """Leaders, reviewers and administrators see every department's completeness; others their own."""
     return role_of(user) in SEEING_ALL_UNITS
