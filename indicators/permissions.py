@@ -99,11 +99,6 @@ def can_unlock(user):
     return role_of(user) == roles.ADMINISTRATOR
 
 
-def can_unlock_in(user, plan):
-    """An administrator unlocks an approved year from the indicator page of a plan that is not closed."""
-    return can_unlock(user) and not is_read_only(plan)
-
-
 def can_load_catalogue(user):
     """Administrators load a plan's catalogue, or a new version of it, in the admin."""
     return role_of(user) == roles.ADMINISTRATOR

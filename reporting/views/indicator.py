@@ -1,5 +1,5 @@
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +26,7 @@ def indicator_page(request, code):
     if latest and context["regions"]:
         compared = [r for rows in context["regions"].values() for r in rows if r.year == latest.year]
         context["region_chart"] = plots.region_chart(indicator, compared)
-    context["can_unlock"] = permissions.can_unlock_in(request.user, request.plan)
+    context["can_unlock"] = permissions.can_unlock(request.user)
     context["fresh"] = dashboards.freshness(plan=request.plan, now=timezone.now())
     return render(request, "reporting/indicator.html", context)
 
@@ -35,10 +35,9 @@ def indicator_page(request, code):
 @allowed(permissions.can_unlock)
 @plan_page
 def indicator_unlock(request, code):
-    """An administrator opens an approved year for correction, with a reason that is kept; not from a
-    closed plan's page."""
-    if not permissions.can_unlock_in(request.user, request.plan):
-        raise PermissionDenied
+    """An administrator opens an approved year for correction, with a reason that is kept. From a closed
+    plan's page too: the correction is logged, and the plan's published results stay as they are (a closed
+    plan is not recomputed)."""
     indicator = get_object_or_404(Indicator.objects.filter(task__plan=request.plan), code=code)
     form = UnlockForm(request.POST)
     if form.is_valid():

@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from departments.models import Department, Region
-from indicators.models import Indicator, Plan, ProgressReport
+from indicators.models import Figure, Indicator, PendingRecompute, Plan, ProgressReport, Result
 from indicators.plans import plan_load, plan_transition
+from indicators.recompute import progress_recompute
 from reporting.views import assessment as assessment_view
 from tests.plans import SECOND, SLUG, synthetic
 
@@ -277,11 +278,24 @@ def test_a_closed_plan_is_read_only(client, plan, head, administrator):
     save = reverse("reporting:report-save", args=[SLUG, ecology()])
     assert client.post(save, {"task": task.pk, "year": 2021, "text": "已完成"}).status_code == 403
     assert not ProgressReport.objects.exists()
+
+
+def test_a_closed_plans_figure_is_corrected_through_the_logged_unlock(client, plan, administrator):
+    """The correction is logged; the published results stay, as a closed plan is not recomputed."""
+    cod = Indicator.objects.get(plan=plan, code="COD")
+    figure = Figure.objects.create(statistic=cod.statistic, year=2021, measure="amount", value=700, status="approved")
+    progress_recompute()
+    published = list(Result.objects.filter(indicator__plan=plan).values_list("pk", "status", "achieved"))
+    plan_transition(plan=plan, to=Plan.Status.CLOSED, reason="Final assessment published.", user=None)
     client.force_login(administrator)
-    indicator = reverse("reporting:indicator", args=[SLUG, "COD"])
-    assert 'name="reason"' not in client.get(indicator).content.decode()
     unlock = reverse("reporting:indicator-unlock", args=[SLUG, "COD"])
-    assert client.post(unlock, {"year": 2021, "region": "", "reason": "更正"}).status_code == 403
+    assert client.post(unlock, {"year": 2021, "region": "", "reason": "更正：统计口径调整"}).status_code == 302
+    figure.refresh_from_db()
+    assert (
+        figure.status == "returned" and figure.history.first().history_change_reason == "unlocked: 更正：统计口径调整"
+    )
+    assert not PendingRecompute.objects.exists()
+    assert list(Result.objects.filter(indicator__plan=plan).values_list("pk", "status", "achieved")) == published
 
 
 def test_a_draft_says_only_administrators_see_it(client, administrator, second):
