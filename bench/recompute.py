@@ -48,15 +48,15 @@ def main():
     print(f"data: {indicators} indicators x {REGIONS} regions x {len(YEARS)} years = {figures} approved figures")
     print(f"generate: {time.perf_counter() - started:.2f} s")
 
-    from indicators import recompute, selectors
+    from indicators import frames, recompute
 
-    ids = selectors.indicator_ids()
+    ids = frames.indicator_ids()
     if args.unlogged:
         from django.db import connection
 
         with connection.cursor() as cursor:
             cursor.execute("ALTER TABLE indicators_result SET UNLOGGED")
-    read = best(args.repeat, lambda: selectors.figures_frame(ids))
+    read = best(args.repeat, lambda: frames.figures_frame(ids))
     written = recompute.progress_recompute()
     recompute = best(args.repeat, recompute.progress_recompute)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -75,7 +75,7 @@ def phases(ids):
     """One more recompute, timed piece by piece (the same calls progress_recompute makes, one batch)."""
     from django.db import transaction
 
-    from indicators import progress, recompute, selectors
+    from indicators import frames, progress, recompute
     from indicators.models import Result
 
     timings, started = {}, time.perf_counter()
@@ -86,7 +86,7 @@ def phases(ids):
         started = time.perf_counter()
 
     with transaction.atomic():
-        frames = selectors.indicators_frame(ids), selectors.figures_frame(ids), selectors.trajectory_frame(ids)
+        frames = frames.indicators_frame(ids), frames.figures_frame(ids), frames.trajectory_frame(ids)
         lap("read")
         results = progress.compute(*frames)
         lap("compute")
@@ -100,14 +100,14 @@ def phases(ids):
 
 def stale_query(ids, repeat):
     """The catch-up's query over fully computed data, with nothing and with 1 % of the indicators pending."""
-    from indicators import selectors
+    from indicators import frames
     from indicators.models import PendingRecompute
 
-    timings = {0: best(repeat, selectors.stale_indicator_ids)}
+    timings = {0: best(repeat, frames.stale_indicator_ids)}
     pending = ids[::100]
     PendingRecompute.objects.bulk_create(PendingRecompute(indicator_id=pk) for pk in pending)
-    assert selectors.stale_indicator_ids() == sorted(pending)
-    timings[len(pending)] = best(repeat, selectors.stale_indicator_ids)
+    assert frames.stale_indicator_ids() == sorted(pending)
+    timings[len(pending)] = best(repeat, frames.stale_indicator_ids)
     PendingRecompute.objects.all().delete()
     return timings
 

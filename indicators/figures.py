@@ -9,7 +9,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from departments.models import Region
 
-from . import kinds, parsing, plausibility, selectors
+from . import kinds, parsing, plausibility
 from .models import Figure, Indicator, Plan
 from .recompute import figures_changed
 
@@ -107,10 +107,35 @@ def figures_parse(*, data, filename, skip_blank=False, seconds=None, plan=None):
         if frame.empty:
             raise ImportRejected([parsing.Problem(line=None, column="value", message=NO_VALUES)])
     indicators = figures_targets(plan=plan)
-    rows, problems = parsing.parse_figures(
-        frame, indicators=selectors.indicator_specs(indicators), regions=selectors.region_names()
-    )
+    rows, problems = parsing.parse_figures(frame, indicators=indicator_specs(indicators), regions=region_names())
     return rows, indicators, problems
+
+
+def indicator_specs(targets):
+    """What the import parser needs to know of each statistic a file may name: {code: target} from
+    figures.figures_targets."""
+    return {
+        code: parsing.IndicatorSpec(
+            code=code,
+            kind=t.kind,
+            unit=t.statistic.unit,
+            by_region=t.statistic.by_region,
+            components=t.energy_components,
+            first_year=t.first_year,
+            last_year=t.last_year,
+        )
+        for code, t in targets.items()
+    }
+
+
+def region_names():
+    """Every name a file may use for a region (Chinese name, English name, aliases) -> its name."""
+    names = {}
+    for name, name_en, aliases in Region.objects.values_list("name", "name_en", "aliases"):
+        for alias in [name, name_en, *aliases]:
+            if alias:
+                names[alias] = name
+    return names
 
 
 def figures_plan(rows, *, indicators, approve, scope, lock=False):

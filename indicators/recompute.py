@@ -11,7 +11,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
-from . import kinds, pgcopy, progress, selectors
+from . import frames, kinds, pgcopy, progress
 from .models import Figure, Indicator, PendingRecompute, Plan, RecomputeRun, Result
 
 logger = logging.getLogger(__name__)
@@ -84,7 +84,7 @@ def progress_recompute(*, indicator_ids=None, plan_id=None, on_progress=None, ru
     `on_progress(done, total)` is called after each batch. The run is recorded in a RecomputeRun (the
     queued one `run_id` names, else the one of Celery task `task_id`, else a new one) with its progress
     and a heartbeat. Returns the number of results written (0 when the run needs no attempt)."""
-    ids = selectors.indicator_ids(indicator_ids, plan_id=plan_id)
+    ids = frames.indicator_ids(indicator_ids, plan_id=plan_id)
     run = _run_start(run_id, task_id, ids=ids, whole_plan=indicator_ids is None, plan_id=plan_id)
     if run is None:
         return 0
@@ -115,7 +115,7 @@ def progress_recompute_stale(*, now, task_id=""):
     if any(whole_plan for whole_plan, _ in alive):
         return 0  # it reads every pending change; what it misses is caught up next time
     busy = {pk for _, ids in alive for pk in ids or ()}
-    ids = [pk for pk in selectors.stale_indicator_ids() if pk not in busy]
+    ids = [pk for pk in frames.stale_indicator_ids() if pk not in busy]
     return progress_recompute(indicator_ids=ids, task_id=task_id) if ids else 0
 
 
@@ -197,9 +197,7 @@ def _recompute_batch(ids):
     # The pending changes are read before the figures: one committed in between stays pending, as its
     # figures may not have been read, and the catch-up recomputes it.
     pending = list(PendingRecompute.objects.filter(indicator_id__in=ids).values_list("pk", flat=True))
-    results = progress.compute(
-        selectors.indicators_frame(ids), selectors.figures_frame(ids), selectors.trajectory_frame(ids)
-    )
+    results = progress.compute(frames.indicators_frame(ids), frames.figures_frame(ids), frames.trajectory_frame(ids))
     Result.objects.filter(indicator_id__in=ids).delete()
     _results_write(results)
     for start in range(0, len(pending), BATCH_SIZE):

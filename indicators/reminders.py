@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from departments import roles
 from departments.models import User
 
-from . import permissions, schedule, selectors
+from . import permissions, schedule, worklist
 from .models import Plan, Reminder
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ def _deadline_reminders(plans, now):
         deadline = plan.report_deadline(year)
         if not schedule.remind_today(today, deadline):
             continue
-        for row in selectors.completeness(plan=plan, year=year, today=today)["rows"]:
+        for row in worklist.completeness(plan=plan, year=year, today=today)["rows"]:
             states = owed.setdefault(row["unit"], {}).setdefault((year, deadline), {})
             for state, keys in row["open_keys"].items():
                 states.setdefault(state, set()).update(keys)

@@ -2,7 +2,7 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators import permissions, schedule, selectors
+from indicators import permissions, schedule, worklist
 from reporting.access import allowed, plan_page
 from reporting.views.common import asked_year
 
@@ -18,6 +18,6 @@ def completeness(request):
     error = refused and _("There is no year %(year)s in the plan; showing %(shown)s.")
     error = error and error % {"year": refused, "shown": year}
     unit = None if permissions.sees_all_units(request.user) else request.user.unit
-    context = selectors.completeness(plan=plan, year=year, today=today, unit=unit) | {"years": years}
+    context = worklist.completeness(plan=plan, year=year, today=today, unit=unit) | {"years": years}
     context["year_error"] = error
     return render(request, "reporting/completeness.html", context, status=400 if error else 200)

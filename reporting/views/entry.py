@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from departments.models import Region
-from indicators import entry, permissions, plausibility, selectors
+from indicators import entry, permissions, plausibility, worklist
 from indicators.models import Statistic
 from reporting.access import allowed
 from reporting.forms import FigureEntryForm
@@ -15,7 +15,7 @@ from reporting.forms import FigureEntryForm
 @allowed(permissions.can_enter_any)
 def entry_grid(request):
     """A clerk's or head's statistics x years, across the active plans: what is missing, drafts, returned items."""
-    context = selectors.entry_grid(user=request.user, today=timezone.localdate())
+    context = worklist.entry_grid(user=request.user, today=timezone.localdate())
     return render(request, "reporting/entry_grid.html", context)
 
 
@@ -24,14 +24,14 @@ def figure_entry(request, code, year, region_id=None):
     """Enter one statistic's figures for a year (and region); save a draft or submit for review."""
     statistic = get_object_or_404(Statistic, code=code)
     region = get_object_or_404(Region, pk=region_id) if region_id else None
-    targets = selectors.entry_targets(user=request.user, statistic=statistic)
+    targets = worklist.entry_targets(user=request.user, statistic=statistic)
     if not targets or not permissions.can_enter(request.user, targets[0], region_id):
         raise PermissionDenied
     if not any(year in target.reporting_years for target in targets):
         raise Http404
     indicator = targets[0]
     stage = request.POST.get("stage") or request.GET.get("stage")
-    cell = selectors.entry_cell(indicator=indicator, region=region, year=year, stage=stage)
+    cell = worklist.entry_cell(indicator=indicator, region=region, year=year, stage=stage)
     form = FigureEntryForm(
         request.POST if request.method == "POST" else None, indicator=indicator, initial=cell["initial"]
     )

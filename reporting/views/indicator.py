@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from departments.models import Region
-from indicators import entry, permissions, selectors
+from indicators import entry, permissions, worklist
 from indicators.models import Indicator
 from reporting import plots
 from reporting import selectors as dashboards
@@ -20,7 +20,7 @@ def indicator_page(request, code):
     """An indicator's definition, its progress against the expected path (chart, yearly lights and why,
     the forecast and the pace still needed), its figures with their status, and every change to them."""
     indicator = get_object_or_404(dashboards.indicators_with_departments(), task__plan=request.plan, code=code)
-    context = selectors.indicator_figures(indicator=indicator) | dashboards.indicator_progress(indicator=indicator)
+    context = worklist.indicator_figures(indicator=indicator) | dashboards.indicator_progress(indicator=indicator)
     context["chart"] = plots.indicator_chart(indicator, context["chart"])
     latest = context["latest"]
     if latest and context["regions"]:

@@ -4,7 +4,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from indicators import entry, permissions, selectors
+from indicators import entry, permissions, worklist
 from reporting.access import allowed
 from reporting.forms import ReviewForm
 
@@ -28,6 +28,6 @@ def review_queue(request):
                 done = ngettext("%(count)d figure returned.", "%(count)d figures returned.", len(figures))
             messages.success(request, done % {"count": len(figures)})
             return redirect("reporting:review")
-    page = selectors.review_queue(user=request.user, page=request.GET.get("page"))
+    page = worklist.review_queue(user=request.user, page=request.GET.get("page"))
     context = {"page": page, "figures": page.object_list, "form": form}
     return render(request, "reporting/review.html", context, status=400 if form.errors else 200)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from indicators import entry, permissions, selectors, workbook
+from indicators import entry, permissions, workbook, worklist
 from indicators.figures import ImportRejected
 from indicators.models import Upload
 from reporting.access import allowed
@@ -75,7 +75,7 @@ def upload_preview(request, pk):
 @allowed(permissions.can_enter_any)
 def upload_template(request):
     """An XLSX file listing every indicator and year the user may report, ready to fill in."""
-    rows = selectors.template_rows(user=request.user, today=timezone.localdate())
+    rows = worklist.template_rows(user=request.user, today=timezone.localdate())
     response = HttpResponse(workbook.figures_template(rows), content_type=XLSX)
     response["Content-Disposition"] = 'attachment; filename="figures-template.xlsx"'
     return response

@@ -9,9 +9,9 @@ from django.utils import translation
 from departments.models import Department, Region
 from indicators import kinds
 from indicators.catalogue import CATALOGUE_PATH
+from indicators.exports import plan_export
 from indicators.models import Indicator, Plan, Task, TaskResponsibility
 from indicators.plans import plan_load
-from indicators.selectors import plan_export
 
 
 def snapshot():

@@ -9,7 +9,7 @@ from django.conf import settings as project_settings
 from django.db import transaction
 from django.utils import timezone
 
-from indicators import recompute, selectors, tasks
+from indicators import frames, recompute, tasks
 from indicators.models import Figure, Indicator, PendingRecompute, RecomputeRun, Result
 
 
@@ -53,11 +53,11 @@ def test_an_approval_whose_job_could_not_be_queued_is_caught_up(
     run = RecomputeRun.objects.order_by("-pk").first()
     assert run.status == "failed" and "not queued" in run.error
     assert cod_2021().status == "grey"  # the dashboards do not know yet
-    assert selectors.stale_indicator_ids() == [cod.pk]
+    assert frames.stale_indicator_ids() == [cod.pk]
 
     assert recompute.progress_recompute_stale(now=timezone.now()) == 5
     assert cod_2021().status == "green"
-    assert selectors.stale_indicator_ids() == []
+    assert frames.stale_indicator_ids() == []
     assert RecomputeRun.objects.order_by("-pk").first().indicator_ids == [cod.pk]
 
 
@@ -76,16 +76,16 @@ def test_stale_means_a_change_not_yet_read_or_approved_figures_without_results(p
     Figure.objects.create(
         statistic=nox.statistic, year=2021, measure="amount", value=1, status="submitted"
     )  # not approved
-    assert selectors.stale_indicator_ids() == [cod.pk]
+    assert frames.stale_indicator_ids() == [cod.pk]
     recompute.progress_recompute()
-    assert selectors.stale_indicator_ids() == []
+    assert frames.stale_indicator_ids() == []
     with transaction.atomic():  # an unlock, or an approval: noted in the same transaction
         recompute.figures_changed(indicator_ids=[straw.pk])
-        assert selectors.stale_indicator_ids() == [straw.pk]
+        assert frames.stale_indicator_ids() == [straw.pk]
 
 
 def test_a_change_committed_while_a_batch_reads_the_figures_stays_pending(cod, computed, monkeypatch):
-    read_figures = selectors.figures_frame
+    read_figures = frames.figures_frame
 
     def change_meanwhile(ids):
         # Another transaction noted a change after this batch read the pending notes: its figures may
@@ -94,7 +94,7 @@ def test_a_change_committed_while_a_batch_reads_the_figures_stays_pending(cod, c
         return read_figures(ids)
 
     PendingRecompute.objects.create(indicator=cod)
-    monkeypatch.setattr(selectors, "figures_frame", change_meanwhile)
+    monkeypatch.setattr(frames, "figures_frame", change_meanwhile)
     recompute.progress_recompute(indicator_ids=[cod.pk])
     assert PendingRecompute.objects.count() == 1
 

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail
 
 from departments.models import Department
-from indicators import tasks
+from indicators import tasks, worklist
 from indicators.models import Figure, Indicator, Reminder
 from indicators.reminders import reminders_send
 
@@ -100,7 +100,6 @@ def test_one_reminder_a_day_for_every_active_plan_counting_a_shared_statistic_on
     owes energy intensity under both, and is told once."""
     from departments import roles
     from departments.services import user_upsert
-    from indicators import selectors
     from indicators.catalogue import NEXT_PLAN_PATH, read_catalogue
     from indicators.plans import plan_load, plan_transition
 
@@ -114,7 +113,7 @@ def test_one_reminder_a_day_for_every_active_plan_counting_a_shared_statistic_on
     clerk.save()
     day = datetime(2026, 3, 1, 8, tzinfo=SHANGHAI)
     each = [
-        selectors.completeness(plan=p, year=2025, today=day.date(), unit=energy)["rows"][0] for p in (plan, following)
+        worklist.completeness(plan=p, year=2025, today=day.date(), unit=energy)["rows"][0] for p in (plan, following)
     ]
     shared = set().union(*each[0]["open_keys"].values()) & set().union(*each[1]["open_keys"].values())
     ei = Indicator.objects.filter(code="EI_GDP").first().statistic_id

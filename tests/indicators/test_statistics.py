@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from indicators import selectors
+from indicators import worklist
 from indicators.catalogue import NEXT_PLAN_PATH, read_catalogue
 from indicators.figures import figures_import
 from indicators.models import Figure, Indicator, PendingRecompute, Plan, RecomputeRun, Result, Statistic
@@ -78,7 +78,7 @@ def test_a_closed_plan_is_not_recomputed_by_a_new_figure(plan, next_plan, admini
 def test_the_clerk_owes_each_statistic_once_across_the_active_plans(plan, next_plan, clerk):
     """The 生态环境局 clerk reports COD for both plans: one row, the years of both."""
     today = date(2027, 2, 1)
-    grid = selectors.entry_grid(user=clerk, today=today)
+    grid = worklist.entry_grid(user=clerk, today=today)
     codes = [row["statistic"].code for row in grid["rows"]]
     assert codes.count("COD") == 1 and "CO2_GDP" in codes
     cod = next(row for row in grid["rows"] if row["statistic"].code == "COD")
@@ -86,7 +86,7 @@ def test_the_clerk_owes_each_statistic_once_across_the_active_plans(plan, next_p
     assert grid["years"][0] == 2020 and grid["years"][-1] == 2030
     due = [cell["year"] for cell in cod["cells"] if cell["due"]]
     assert due == list(range(2021, 2027))  # the 14th plan's years, then the next plan's 2026
-    rows = selectors.template_rows(user=clerk, today=today)
+    rows = worklist.template_rows(user=clerk, today=today)
     assert [r["year"] for r in rows if r["indicator"] == "COD"] == list(range(2021, 2027))
 
 
@@ -99,7 +99,7 @@ def test_the_entry_form_takes_the_years_of_every_plan_reading_the_statistic(clie
 
 def test_a_draft_plan_adds_nothing_to_enter(plan, head):
     plan_load(catalogue=read_catalogue(NEXT_PLAN_PATH))  # a draft
-    codes = [row["statistic"].code for row in selectors.entry_grid(user=head, today=timezone.localdate())["rows"]]
+    codes = [row["statistic"].code for row in worklist.entry_grid(user=head, today=timezone.localdate())["rows"]]
     assert "CO2_GDP" not in codes
 
 

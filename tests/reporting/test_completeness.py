@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from departments.models import Department, Region
-from indicators import selectors
+from indicators import worklist
 from indicators.models import Figure, Indicator
 from tests.plans import SLUG
 
@@ -42,7 +42,7 @@ def test_counts_by_state_and_late_after_the_deadline(plan, figures):
     ).count()
     assert due == 38  # every indicator of the tasks it leads is due for 2021, the first year after the baseline
 
-    before = row_of(selectors.completeness(plan=plan, year=2021, today=date(2022, 3, 31)), "市生态环境局")
+    before = row_of(worklist.completeness(plan=plan, year=2021, today=date(2022, 3, 31)), "市生态环境局")
     assert before | {"unit": None, "open_keys": None} == {
         "open_keys": None,
         "unit": None,
@@ -55,7 +55,7 @@ def test_counts_by_state_and_late_after_the_deadline(plan, figures):
         "open": 36,
         "late": 0,
     }
-    after = selectors.completeness(plan=plan, year=2021, today=date(2022, 4, 1))
+    after = worklist.completeness(plan=plan, year=2021, today=date(2022, 4, 1))
     assert row_of(after, "市生态环境局")["late"] == 36  # missing + draft + returned
     # 鲅鱼圈区 reports the five indicators broken down by region; COD is in.
     region = row_of(after, "鲅鱼圈区")

@@ -8,7 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from indicators import parsing, selectors
+from indicators import figures, parsing
 from indicators.figures import figures_targets
 from indicators.models import Figure, Indicator
 from reporting.forms import FigureEntryForm
@@ -181,7 +181,7 @@ def upload_reads(indicator, measure, text, plan):
     buffer = io.StringIO()
     csv.writer(buffer).writerows([["indicator", "year", "measure", "value"], [indicator.code, 2021, measure, text]])
     frame = parsing.read_table(buffer.getvalue().encode(), "figures.csv")
-    specs = selectors.indicator_specs(figures_targets(plan=plan))
+    specs = figures.indicator_specs(figures_targets(plan=plan))
     rows, _problems = parsing.parse_figures(frame, indicators=specs, regions={})
     return rows[0].value if rows else None
 

@@ -2,8 +2,8 @@ import json
 
 from django.core.management.base import BaseCommand
 
+from indicators.exports import plan_export
 from indicators.management.plans import add_plan_argument, plan_named
-from indicators.selectors import plan_export
 
 
 class Command(BaseCommand):

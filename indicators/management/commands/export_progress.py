@@ -4,9 +4,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from indicators.exports import progress_export
 from indicators.management.plans import add_plan_argument, plan_named
 from indicators.models import Indicator
-from indicators.selectors import progress_export
 
 
 class Command(BaseCommand):
