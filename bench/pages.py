@@ -3,6 +3,11 @@ against a trivial page's.
 
     .venv/bin/python bench/pages.py                # the plan + 15,000 indicators x (city + 10 regions) x 5 years
     .venv/bin/python bench/pages.py --scale 0.1
+    .venv/bin/python bench/pages.py --plans 1     # measure once, with the one plan
+
+With --plans N (default 10), every page is measured again after N - 1 more active plans are loaded (copies of the
+real catalogue, reading the same statistics), and the ratio of each page's median, N plans over 1, is printed:
+a plan's page should not grow with the number of plans.
 
 Works in its own database (BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/yingkou_bench_pages),
 dropped and created afresh on each run. The generated indicators are spread over the plan's tasks; each has
@@ -57,6 +62,12 @@ def main():
         default=0.02,
         help="share of the generated indicators broken down by region, i.e. on the region page (default 0.02)",
     )
+    parser.add_argument(
+        "--plans",
+        type=int,
+        default=10,
+        help="measure again with this many plans loaded (copies of the real catalogue; default 10, 1: once)",
+    )
     args = parser.parse_args()
     # WhiteNoise looks for STATIC_ROOT, which only collectstatic makes; the pages do not need it here.
     warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)
@@ -87,7 +98,33 @@ def main():
     plain = settings.STORAGES | {"staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
     hosts = [*settings.ALLOWED_HOSTS, "testserver"]
     with override_settings(STORAGES=plain, ALLOWED_HOSTS=hosts, ROOT_URLCONF=BENCH_URLS, DEBUG=False):
-        measure_pages(plan, requests=args.requests)
+        alone = measure_pages(plan, requests=args.requests)
+        if args.plans > 1:
+            started = time.perf_counter()
+            add_plans(args.plans)
+            analyze()
+            print(f"\n{args.plans} plans loaded, active and recomputed ({time.perf_counter() - started:.1f} s)")
+            beside = measure_pages(plan, requests=args.requests)
+            print(f"\n{'page':<22} {f'{args.plans} plans / 1 plan':>20}")
+            for name, median in beside.items():
+                print(f"{name:<22} {median / alone[name]:>20.2f}")
+
+
+def add_plans(count):
+    """count - 1 more active plans: copies of the real catalogue (same codes, so the same statistics), each
+    recomputed."""
+    import copy
+
+    from indicators.catalogue import read_catalogue
+    from indicators.plans import plan_load, plan_transition
+    from indicators.recompute import progress_recompute
+
+    base = read_catalogue()
+    for k in range(2, count + 1):
+        catalogue = copy.deepcopy(base)
+        catalogue["plan"] |= {"document_number": f"基准〔2026〕{k}号", "slug": f"bench-{k}", "name": f"基准方案{k}"}
+        plan = plan_transition(plan=plan_load(catalogue=catalogue), to="active", reason="benchmark", user=None)
+        progress_recompute(plan_id=plan.pk)
 
 
 def generate(count, *, regional_share):
@@ -203,6 +240,7 @@ def measure_pages(plan, *, requests):
     first = medians["overview (first view)"] / medians["trivial"]
     print(f"overview (first view after a run)/trivial: {first:.2f}")
     print(f"overview/trivial: {medians['overview'] / medians['trivial']:.2f} (goal <= 5)")
+    return medians
 
 
 def measure(user, name, path, *, requests, before=None):
