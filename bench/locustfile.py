@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from locust import HttpUser, between, events, task
 
-PASSWORD = "demo-2025"  # the demo accounts' password (indicators.plans.DEMO_PASSWORD)
+PASSWORD = "demo-2025"  # the demo accounts' password (indicators.demo_load.DEMO_PASSWORD)
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 # The demo plan's pages (fixtures/plan.toml's slug).
 PLAN = "/plans/yingkou-14th"

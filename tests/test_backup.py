@@ -13,8 +13,8 @@ import pytest
 from django.core.management import call_command
 from django.db import connection
 
+from indicators.demo_load import demo_load
 from indicators.models import Figure, Result
-from indicators.plans import demo_load
 from indicators.recompute import progress_recompute
 
 ROOT = Path(__file__).resolve().parent.parent

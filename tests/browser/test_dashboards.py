@@ -15,8 +15,8 @@ from playwright.sync_api import expect
 
 from departments import roles
 from departments.models import Department, Region, User
+from indicators.demo_load import demo_load
 from indicators.models import Indicator, Result
-from indicators.plans import demo_load
 from indicators.recompute import progress_recompute
 from tests.factories import UserFactory
 from tests.plans import SLUG

@@ -6,8 +6,8 @@ from django.core.management import CommandError, call_command
 from departments.models import User
 from indicators import kinds
 from indicators.demo import demo_rows
+from indicators.demo_load import DEMO_SOURCE
 from indicators.models import Figure, Indicator, Plan
-from indicators.plans import DEMO_SOURCE
 
 
 def indicator_dicts(catalogue):

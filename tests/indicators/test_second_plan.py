@@ -6,8 +6,9 @@ import io
 import pytest
 from django.core.management import call_command
 
+from indicators.demo_load import demo_load
 from indicators.models import Indicator, Plan
-from indicators.plans import demo_load, plan_load
+from indicators.plans import plan_load
 from indicators.recompute import progress_recompute
 
 

@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from indicators import worklist
 from indicators.catalogue import NEXT_PLAN_PATH, read_catalogue
+from indicators.demo_load import demo_load
 from indicators.figures import figures_import
 from indicators.models import Figure, Indicator, PendingRecompute, Plan, RecomputeRun, Result, Statistic
-from indicators.plans import demo_load, plan_load, plan_transition
+from indicators.plans import plan_load, plan_transition
 from indicators.recompute import progress_recompute
 
 NEXT = "yingkou-15th-example"

@@ -2,8 +2,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from departments.roles import LABELS
+from indicators.demo_load import DEMO_PASSWORD, demo_plans_load
 from indicators.models import Figure, Plan
-from indicators.plans import DEMO_PASSWORD, demo_plans_load
 
 
 class Command(BaseCommand):
