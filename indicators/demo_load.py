@@ -29,8 +29,10 @@ def demo_plans_load(*, first):
     for plan in (first, following):
         if plan.status == Plan.Status.DRAFT:  # the demo shows both plans in use
             plan_transition(plan=plan, to=Plan.Status.ACTIVE, reason="Demo data loaded.", user=None)
-    # The next plan's targets read some of the demo figures: its pages say they are illustrative too.
+    # The next plan's targets read some of the demo figures: its pages say they are illustrative too, and its
+    # results are computed now (a live server's periodic catch-up would within minutes).
     Plan.objects.filter(pk=following.pk).update(has_demo_data=True)
+    figures_changed(indicator_ids=following.indicators.values_list("pk", flat=True))
     return [first, following], users
 
 

@@ -7,7 +7,7 @@ from departments.models import User
 from indicators import kinds
 from indicators.demo import demo_rows
 from indicators.demo_load import DEMO_SOURCE
-from indicators.models import Figure, Indicator, Plan
+from indicators.models import Figure, Indicator, PendingRecompute, Plan
 
 
 def indicator_dicts(catalogue):
@@ -99,3 +99,4 @@ def test_the_demo_shows_the_illustrative_next_plan_beside_the_first(demo):
     assert [i.plan.slug for i in ei] == ["yingkou-14th", "yingkou-15th-example"]
     assert ei[0].statistic_id == ei[1].statistic_id
     assert Figure.objects.filter(statistic=ei[0].statistic, year=2024).exists()
+    assert PendingRecompute.objects.filter(indicator=ei[1]).exists()  # queued now, not left to the nightly run
