@@ -63,7 +63,20 @@ def leader(person):
 
 @pytest.fixture
 def administrator(person):
-    return person(roles.ADMINISTRATOR, username="administrator", is_staff=True, is_superuser=True)
+    """The system administrator: users, departments and plan data (not a superuser: duties are separated)."""
+    return person(roles.ADMINISTRATOR, username="administrator", is_staff=True)
+
+
+@pytest.fixture
+def security_administrator(person):
+    """Roles, lockouts, second factors and the password policy."""
+    return person(roles.SECURITY_ADMINISTRATOR, username="security_administrator", is_staff=True)
+
+
+@pytest.fixture
+def audit_administrator(person):
+    """Reads and exports the audit trail, nothing else."""
+    return person(roles.AUDIT_ADMINISTRATOR, username="audit_administrator", is_staff=True)
 
 
 @pytest.fixture

@@ -11,6 +11,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from yingkou_targets.admin_site import SystemAdmin, SystemInline
+
 from . import permissions
 from .catalogue import CatalogueError, parse_catalogue
 from .models import (
@@ -29,7 +31,7 @@ from .plans import ReplaceRefused, StalePreview, TransitionRefused, plan_preview
 from .recompute import figures_changed
 
 
-class PlanEventInline(admin.TabularInline):
+class PlanEventInline(SystemInline):
     """The plan's moves from one state to the next: a record, never edited."""
 
     model = PlanEvent
@@ -90,7 +92,7 @@ def _problem_rows(problems):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin):
+class PlanAdmin(SystemAdmin):
     change_list_template = "admin/indicators/plan/change_list.html"
     change_form_template = "admin/indicators/plan/change_form.html"
     list_display = [
@@ -291,21 +293,21 @@ class PlanAdmin(admin.ModelAdmin):
             figures_changed(indicator_ids=Indicator.objects.filter(task__plan=obj).values_list("pk", flat=True))
 
 
-class TaskResponsibilityInline(admin.TabularInline):
+class TaskResponsibilityInline(SystemInline):
     model = TaskResponsibility
     extra = 0
     autocomplete_fields = ["department"]
 
 
 @admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
+class TaskAdmin(SystemAdmin):
     list_display = ["code", "title", "plan"]
     search_fields = ["code", "title", "text"]
     inlines = [TaskResponsibilityInline]
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
+class IndicatorAdmin(SystemAdmin):
     list_display = ["code", "name", "kind", "target_value", "unit", "target_year", "binding", "task", "statistic"]
     list_filter = ["plan", "kind", "binding", "by_region"]
     search_fields = ["code", "name", "name_en", "source_text"]
@@ -317,7 +319,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Statistic)
-class StatisticAdmin(admin.ModelAdmin):
+class StatisticAdmin(SystemAdmin):
     """What is measured; created by loading a catalogue. Its name and unit may be corrected here."""
 
     list_display = ["code", "name", "unit", "by_region"]
@@ -331,7 +333,7 @@ class StatisticAdmin(admin.ModelAdmin):
         return False
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(SystemAdmin):
     """Records of what happened or was computed: shown, never added, edited or deleted here. Figures change
     only through the workflow services (entry, review, unlock with a reason), which keep the audit trail
     and queue the recompute; the admin is not a way around them."""

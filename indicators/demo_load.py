@@ -47,6 +47,8 @@ DEMO_USERS = [
     ("region_clerk", roles.CLERK, None, "鲅鱼圈区", "鲅鱼圈区填报员"),
     ("leader", roles.LEADER, None, None, "市领导"),
     ("admin", roles.ADMINISTRATOR, None, None, "系统管理员"),
+    ("security", roles.SECURITY_ADMINISTRATOR, None, None, "安全管理员"),
+    ("auditor", roles.AUDIT_ADMINISTRATOR, None, None, "审计管理员"),
 ]
 
 
@@ -65,8 +67,8 @@ def demo_load(*, plan):
             first_name=first_name,
             department=Department.objects.get(name=department) if department else None,
             region=Region.objects.get(name=region) if region else None,
-            is_staff=role == roles.ADMINISTRATOR,
-            is_superuser=role == roles.ADMINISTRATOR,
+            is_staff=role in roles.ADMINISTRATORS,
+            is_superuser=False,  # separated duties: a superuser is for the first set-up only
         )
         for username, role, department, region, first_name in DEMO_USERS
     ]

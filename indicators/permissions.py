@@ -22,7 +22,15 @@ from departments.models import Department, Region
 from .models import Figure, Indicator, Plan, TaskResponsibility
 
 # When a user is in several role groups by mistake, the most powerful one counts.
-PRECEDENCE = (roles.ADMINISTRATOR, roles.REVIEWER, roles.HEAD, roles.CLERK, roles.LEADER)
+PRECEDENCE = (
+    roles.ADMINISTRATOR,
+    roles.SECURITY_ADMINISTRATOR,
+    roles.AUDIT_ADMINISTRATOR,
+    roles.REVIEWER,
+    roles.HEAD,
+    roles.CLERK,
+    roles.LEADER,
+)
 ENTERING = {roles.CLERK, roles.HEAD}
 REVIEWING = {roles.HEAD, roles.REVIEWER}
 SEEING_ALL_UNITS = {roles.LEADER, roles.REVIEWER, roles.ADMINISTRATOR}
@@ -41,8 +49,25 @@ def role_of(user):
 
 
 def can_read(user):
-    """Every role reads the plan, progress, completeness and indicator pages."""
-    return role_of(user) is not None
+    """Every role that works with the plans reads their pages; the security and audit administrators do not
+    (separated duties: they see accounts and the audit trail, not the city's figures)."""
+    return role_of(user) in roles.BUSINESS
+
+
+def can_manage_users(user):
+    """The system administrator: users (not their roles), departments, regions and plan data."""
+    return user.is_active and (user.is_superuser or role_of(user) == roles.ADMINISTRATOR)
+
+
+def can_manage_security(user):
+    """The security administrator: roles, lockouts, second factors and the password policy."""
+    return user.is_active and (user.is_superuser or role_of(user) == roles.SECURITY_ADMINISTRATOR)
+
+
+def can_audit(user):
+    """The audit administrator reads and exports the audit trail. Not the first set-up's superuser: the
+    trail is no one else's to read."""
+    return role_of(user) == roles.AUDIT_ADMINISTRATOR
 
 
 def readable_plans(user):
@@ -51,7 +76,7 @@ def readable_plans(user):
     people a plan with a task their department leads or shares; a region's people a plan with an indicator
     broken down by region. can_read_plan decides the same for one plan."""
     role = role_of(user)
-    if role is None:
+    if role not in roles.BUSINESS:
         return Plan.objects.none()
     if role == roles.ADMINISTRATOR:
         return Plan.objects.all()
@@ -69,7 +94,7 @@ def readable_plans(user):
 def can_read_plan(user, plan):
     """Whether the user may open the pages of `plan` (the rules of readable_plans): at most one query."""
     role = role_of(user)
-    if role is None:
+    if role not in roles.BUSINESS:
         return False
     if plan.status == Plan.Status.DRAFT:
         return role == roles.ADMINISTRATOR

@@ -68,7 +68,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "yingkou_targets.apps.PlatformAdminConfig",  # django.contrib.admin, split by duty
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

@@ -46,7 +46,10 @@ def test_load_demo_creates_a_user_per_role_and_prints_their_logins(demo):
         assert username in demo
     assert User.objects.get(username="clerk").department.name == "市生态环境局"
     assert User.objects.get(username="head").department.name == "市发改委（市能源局）"
-    assert User.objects.get(username="admin").is_superuser
+    admin = User.objects.get(username="admin")
+    assert admin.is_staff and not admin.is_superuser  # duties are separated: no demo superuser
+    assert User.objects.get(username="security").groups.get().name == "security_administrator"
+    assert User.objects.get(username="auditor").groups.get().name == "audit_administrator"
     assert User.objects.get(username="leader").check_password("demo-2025")
 
 

@@ -153,7 +153,7 @@ def test_a_preview_of_another_administrators_upload_cannot_be_confirmed(client, 
     client.force_login(administrator)
     upload(client, without_indicators(PLAN_TOML, "STRAW_USE"), version_url(plan))
     page = client.get(PREVIEW_URL)
-    other = person(roles.ADMINISTRATOR, username="admin2", is_staff=True, is_superuser=True)
+    other = person(roles.ADMINISTRATOR, username="admin2", is_staff=True)
     client.force_login(other)
     response = client.post(PREVIEW_URL, {**{k: page.context["form"].initial[k] for k in ("digest", "fingerprint")}})
     assert response.status_code == 302 and response["Location"] == reverse("admin:indicators_plan_changelist")

@@ -32,9 +32,14 @@ def test_admin_change_page_of_a_task_shows_its_departments(client, administrator
     assert "市统计局" in page
 
 
-@pytest.mark.parametrize("persona", ["clerk", "head", "leader"])
+@pytest.mark.parametrize("persona", ["clerk", "head", "leader", "reviewer", "audit_administrator"])
 def test_admin_is_closed_to_everyone_else(client, request, persona):
     client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse("admin:index")).status_code == 403
+    assert client.get(reverse("admin:indicators_indicator_changelist")).status_code == 403
+
+
+def test_the_admin_asks_a_visitor_to_sign_in(client, plan):
     response = client.get(reverse("admin:indicators_indicator_changelist"))
     assert response.status_code == 302 and "/admin/login/" in response["Location"]
 
