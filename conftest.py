@@ -67,6 +67,12 @@ def administrator(person):
 
 
 @pytest.fixture
+def audit_administrator(person):
+    """Reads the security audit trail, and nothing else."""
+    return person(roles.AUDIT_ADMINISTRATOR, username="auditor")
+
+
+@pytest.fixture
 def reviewer(person):
     return person(roles.REVIEWER, "市统计局", username="reviewer")
 

@@ -7,6 +7,8 @@ HEAD = "head"
 REVIEWER = "reviewer"
 LEADER = "leader"
 ADMINISTRATOR = "administrator"
+# Reads the security audit trail (/audit/) and nothing else: kept apart from the system administrator.
+AUDIT_ADMINISTRATOR = "audit_administrator"
 
 LABELS = {
     CLERK: _("Data-entry clerk"),
@@ -14,4 +16,5 @@ LABELS = {
     REVIEWER: _("Statistics reviewer"),
     LEADER: _("City leadership"),
     ADMINISTRATOR: _("Administrator"),
+    AUDIT_ADMINISTRATOR: _("Audit administrator"),
 }

@@ -8,7 +8,9 @@ A user has one role (a Django group, see departments.roles) and belongs to one d
   department's city-wide figures, or their region's figures;
 - reviewer (统计局 / 发改委 staff): approves or returns submissions of every department;
 - leader: reads everything, changes nothing;
-- administrator: manages users and plan data, and unlocks approved years.
+- administrator: manages users and plan data, and unlocks approved years;
+- audit administrator: reads and exports the security audit trail (/audit/), and nothing else. A superuser
+  without that role may not: superusers are for the first set-up.
 Nobody approves a figure they entered themselves: the plan asks for defence against falsified statistics.
 """
 
@@ -22,7 +24,7 @@ from departments.models import Department, Region
 from .models import Figure, Indicator, Plan, TaskResponsibility
 
 # When a user is in several role groups by mistake, the most powerful one counts.
-PRECEDENCE = (roles.ADMINISTRATOR, roles.REVIEWER, roles.HEAD, roles.CLERK, roles.LEADER)
+PRECEDENCE = (roles.ADMINISTRATOR, roles.AUDIT_ADMINISTRATOR, roles.REVIEWER, roles.HEAD, roles.CLERK, roles.LEADER)
 ENTERING = {roles.CLERK, roles.HEAD}
 REVIEWING = {roles.HEAD, roles.REVIEWER}
 SEEING_ALL_UNITS = {roles.LEADER, roles.REVIEWER, roles.ADMINISTRATOR}
@@ -173,6 +175,11 @@ def reviewable_figures(user):
 
 def can_review(user, figure):
     return reviewable_figures(user).filter(pk=figure.pk).exists()
+
+
+def can_audit(user):
+    """Only the audit administrator reads the audit trail: not the system administrator, not a superuser."""
+    return role_of(user) == roles.AUDIT_ADMINISTRATOR
 
 
 def can_recompute(user):

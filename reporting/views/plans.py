@@ -13,9 +13,11 @@ from reporting.views.common import users_plan
 @allowed(permissions.can_read)
 def landing(request):
     """Each role starts where its work is, in the latest active plan it may see: leaders on the overview,
-    heads on their department or region, clerks on their figures, reviewers on the review queue. With no
-    plan to see, a page that says so."""
+    heads on their department or region, clerks on their figures, reviewers on the review queue, the audit
+    administrator on the audit trail. With no plan to see, a page that says so."""
     user, role = request.user, permissions.role_of(request.user)
+    if role == roles.AUDIT_ADMINISTRATOR:  # reads the audit trail, no plan
+        return redirect("audit:entries")
     plan = users_plan(user)
     if plan is None:
         return render(request, "reporting/no_plan.html", {"any_active": Plan.objects.active().exists()})
