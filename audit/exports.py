@@ -5,6 +5,7 @@ import json
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 BOM = "\ufeff"
 # A cell starting with one of these is a formula to Excel: prefixed with ' so a user name typed at the
@@ -22,7 +23,7 @@ def audit_csv(entries, *, chunk_size=2000):
     writer = csv.writer(_Line())
     yield BOM + writer.writerow(
         [_("Number"), _("Time"), _("User name"), _("Address"), _("Event"), _("Event code"), _("Object"),
-         _("Outcome"), _("Detail"), _("Hash")]
+         pgettext("audit", "Outcome"), _("Detail"), _("Hash")]
     )  # fmt: skip
     for entry in entries.iterator(chunk_size=chunk_size):
         row = [

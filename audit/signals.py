@@ -20,6 +20,7 @@ from django.contrib.auth.hashers import check_password
 from django.contrib.auth.models import Group
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
 from django.db.models import Sum
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
 from django.dispatch import Signal
@@ -50,7 +51,8 @@ def user_object(user_or_name):
 
 def signed_in(sender, request, user, **kwargs):
     try:
-        audit_record(event=Event.LOGIN, user=user, request=request, obj=user_object(user))
+        with transaction.atomic():  # a savepoint when nested: the session can still be emptied after a failure
+            audit_record(event=Event.LOGIN, user=user, request=request, obj=user_object(user))
     except Exception:
         # Fail closed: no session without its record. The session is emptied before the error answers.
         if request is not None and hasattr(request, "session"):
@@ -71,7 +73,8 @@ def signed_out(sender, request, user, **kwargs):
     if user is None:
         return
     try:
-        audit_record(event=Event.LOGOUT, user=user, request=request, obj=user_object(user))
+        with transaction.atomic():  # a savepoint when nested: a failure leaves the transaction usable
+            audit_record(event=Event.LOGOUT, user=user, request=request, obj=user_object(user))
     except Exception:
         # Signing out goes ahead (logged at CRITICAL by audit_record): refusing it would leave a session open.
         pass
@@ -246,7 +249,11 @@ def admin_action(entry):
         event=Event.ADMIN_ACTION,
         user=actor,
         obj=f"{label} {entry.object_repr}",
-        detail={"action": ACTIONS.get(entry.action_flag, entry.action_flag), "id": entry.object_id, "change": message},
+        detail={
+            "action": ACTIONS.get(entry.action_flag, entry.action_flag),
+            "id": str(entry.object_id),
+            "change": message,
+        },
     )
 
 
