@@ -85,7 +85,7 @@ def audit_record(
                     "detail": entry.detail,
                 },
                 ensure_ascii=False,
-            ),  # fmt: skip
+            ),
             exc_info=True,
         )
         raise
