@@ -12,6 +12,9 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.models import AuditEntry
+from audit.services import audit_record
+
 from . import kinds, parsing, permissions, plausibility
 from .figures import (
     CREATE,
@@ -212,6 +215,13 @@ def figures_unlock(*, user, indicator, region, year, reason):
         figure.status, figure.return_reason = Figure.Status.RETURNED, reason
         _record(figure, user, f"unlocked: {reason}").save()
     figures_changed(statistic_ids=[indicator.statistic_id])
+    # In the unlock's transaction: no unlock without its audit entry.
+    audit_record(
+        event=AuditEntry.Event.FIGURES_UNLOCKED,
+        user=user,
+        obj=f"indicator {indicator.code} {year}" + (f" {region.name}" if region else ""),
+        detail={"figures": [figure.pk for figure in figures], "reason": reason},
+    )
     return figures
 
 

@@ -8,7 +8,9 @@ A user has one role (a Django group, see departments.roles) and belongs to one d
   department's city-wide figures, or their region's figures;
 - reviewer (统计局 / 发改委 staff): approves or returns submissions of every department;
 - leader: reads everything, changes nothing;
-- administrator: manages users and plan data, and unlocks approved years.
+- administrator: manages users and plan data, and unlocks approved years;
+- audit administrator: reads and exports the security audit trail (/audit/), and nothing else. A superuser
+  without that role may not: superusers are for the first set-up.
 Nobody approves a figure they entered themselves: the plan asks for defence against falsified statistics.
 """
 
@@ -46,6 +48,11 @@ def role_of(user):
         if user._role is None and user.is_superuser:
             user._role = roles.ADMINISTRATOR
     return user._role
+
+
+def has_role(user):
+    """Any role at all: the landing page sends each to its work."""
+    return role_of(user) is not None
 
 
 def can_read(user):

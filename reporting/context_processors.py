@@ -40,6 +40,7 @@ def product(request):
         "may_review": bool(user and permissions.can_review_any(user)),
         "may_read": bool(user and permissions.can_read(user)),
         "may_recompute": bool(user and permissions.can_recompute(user)),
+        "may_audit": bool(user and permissions.can_audit(user)),
     }
 
 

@@ -82,9 +82,11 @@ INSTALLED_APPS = [
     "axes",
     "csp",
     "health_check",
+    "pgtrigger",
     "departments",
     "indicators",
     "reporting",
+    "audit",
 ]
 
 MIDDLEWARE = [
@@ -97,6 +99,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Remembers the request while it is served, so the audit trail knows who and from where (audit.context).
+    "audit.middleware.AuditContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -280,6 +284,16 @@ AXES_CLIENT_IP_CALLABLE = "yingkou_targets.addresses.client_ip"
 # The log line of a lockout names the account and the address (never the password), so an operator knows
 # what to release and whom to ask.
 AXES_SENSITIVE_PARAMETERS = []
+
+# Security audit trail (the audit app): entries older than AUDIT_KEEP_DAYS are deleted by `manage.py audit_prune`.
+# Logs of security events are kept at least six months (网络安全法 第二十一条, GB/T 22239-2019 8.1.4.3): a
+# shorter period is refused at start-up, and on PostgreSQL a trigger refuses to delete entries younger than 180 days
+# whatever this says (audit.models.MINIMUM_KEEP_DAYS).
+AUDIT_KEEP_DAYS = env.int("AUDIT_KEEP_DAYS", default=180)
+if AUDIT_KEEP_DAYS < 180:
+    raise ImproperlyConfigured(
+        f"AUDIT_KEEP_DAYS is {AUDIT_KEEP_DAYS}: audit entries must be kept at least 180 days (six months)."
+    )
 
 # Health (/health/): a finished recompute older than this, while approved figures exist, fails the check.
 HEALTH_RECOMPUTE_MAX_AGE_HOURS = env.float("HEALTH_RECOMPUTE_MAX_AGE_HOURS", default=26)

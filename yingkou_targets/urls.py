@@ -18,5 +18,6 @@ urlpatterns = [
     path("metrics", site_views.metrics, name="metrics"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("audit/", include("audit.urls")),
     path("", include("reporting.urls")),
 ]

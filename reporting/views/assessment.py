@@ -8,6 +8,8 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.decorators import audited
+from audit.models import AuditEntry
 from indicators import permissions
 from reporting import assessment
 from reporting.access import allowed, plan_page
@@ -31,6 +33,7 @@ def final_assessment(request):
     return render(request, "reporting/assessment.html", context)
 
 
+@audited(AuditEntry.Event.EXPORT, obj="assessment.xlsx")
 @allowed(permissions.can_read)
 @plan_page
 def final_assessment_workbook(request):

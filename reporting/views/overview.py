@@ -6,6 +6,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from audit.decorators import audited
+from audit.models import AuditEntry
 from indicators import permissions
 from reporting import assessment, selectors
 from reporting.access import allowed, plan_page
@@ -58,6 +60,7 @@ def _results_html(request, *, plan, form, year, fresh):
     return cache.get_or_set(key, render_results)
 
 
+@audited(AuditEntry.Event.EXPORT, obj="overview.xlsx")
 @allowed(permissions.can_read)
 @plan_page
 def overview_workbook_download(request):

@@ -10,12 +10,17 @@ from reporting.access import allowed
 from reporting.views.common import users_plan
 
 
-@allowed(permissions.can_read)
+@allowed(permissions.has_role)
 def landing(request):
     """Each role starts where its work is, in the latest active plan it may see: leaders on the overview,
-    heads on their department or region, clerks on their figures, reviewers on the review queue. With no
-    plan to see, a page that says so."""
+    heads on their department or region, clerks on their figures, reviewers on the review queue; the audit
+    administrator on the audit trail and the security administrator in the admin (no plan: neither reads
+    the city's figures). With no plan to see, a page that says so."""
     user, role = request.user, permissions.role_of(request.user)
+    if role == roles.AUDIT_ADMINISTRATOR:
+        return redirect("audit:entries")
+    if role == roles.SECURITY_ADMINISTRATOR:
+        return redirect("admin:index")
     plan = users_plan(user)
     if plan is None:
         return render(request, "reporting/no_plan.html", {"any_active": Plan.objects.active().exists()})

@@ -1,11 +1,14 @@
 from django.shortcuts import render
 
+from audit.decorators import audited
+from audit.models import AuditEntry
 from indicators import permissions
 from reporting import plots, selectors
 from reporting.access import allowed, plan_page
 from reporting.views.common import plan_year
 
 
+@audited(AuditEntry.Event.EXPORT, obj="report")
 @allowed(permissions.can_read)
 @plan_page
 def annual_report(request):

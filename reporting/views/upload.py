@@ -8,6 +8,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
+from audit.decorators import audited
+from audit.models import AuditEntry
 from indicators import entry, permissions, workbook, worklist
 from indicators.figures import ImportRejected
 from indicators.models import Upload
@@ -71,6 +73,7 @@ def upload_preview(request, pk):
     )
 
 
+@audited(AuditEntry.Event.EXPORT, obj="figures-template.xlsx")
 @require_GET
 @allowed(permissions.can_enter_any)
 def upload_template(request):

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 
+from audit.models import AuditEntry
+from audit.services import audit_record
 from indicators.exports import progress_export
 from indicators.management.plans import add_plan_argument, plan_named
 from indicators.models import Indicator
@@ -24,4 +26,9 @@ class Command(BaseCommand):
         # gives the same bytes (the backup test compares two exports).
         with translation.override(settings.LANGUAGE_CODE):
             exported = progress_export(plan=plan, indicator_code=indicator)
+        audit_record(
+            event=AuditEntry.Event.EXPORT,
+            obj=f"plan {plan.slug} export_progress",
+            detail={"indicator": indicator} if indicator else None,
+        )
         self.stdout.write(json.dumps(exported, ensure_ascii=False, indent=2))
