@@ -67,6 +67,9 @@ def demo_load(*, plan):
             region=Region.objects.get(name=region) if region else None,
             is_staff=role == roles.ADMINISTRATOR,
             is_superuser=role == roles.ADMINISTRATOR,
+            # Demo logins share a published password: exempt from its expiry and from the change at first
+            # sign-in (the administrator and the reviewer still set up a second factor).
+            password_policy_exempt=True,
         )
         for username, role, department, region, first_name in DEMO_USERS
     ]
