@@ -72,8 +72,8 @@ def enrolment_device(*, user):
 def enrolment_confirm(*, user, device, code):
     """Confirms the authenticator being set up when `code` is its current code: it replaces any earlier one,
     and new recovery codes replace the earlier ones. Returns the recovery codes, or None for a wrong code."""
-    device = TOTPDevice.objects.select_for_update().get(pk=device.pk, user=user, confirmed=False)
-    if not device.verify_token(normalized(code)):
+    device = TOTPDevice.objects.select_for_update().filter(pk=device.pk, user=user, confirmed=False).first()
+    if device is None or not device.verify_token(normalized(code)):  # None: confirmed by a double submit
         return None
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     device.confirmed = True
@@ -98,7 +98,7 @@ def second_factor_verify(*, user, code):
     code = normalized(code)
     if not code:
         return None
-    model = TOTPDevice if code.isdigit() else StaticDevice
+    model = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice  # recovery codes have 8 characters
     for device in model.objects.devices_for_user(user, confirmed=True):
         verified = otp_verify_token(user, device.persistent_id, code)
         if verified:

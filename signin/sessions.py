@@ -31,8 +31,11 @@ def session_signed_in(*, request, user):
 def session_key_followed(*, request, key_before):
     """A signed-in session whose key changed during the request (a password change cycles it) stays the
     account's latest."""
-    user, key = request.user, request.session.session_key
-    if key and key != key_before and user.is_authenticated and user.session_key_digest == key_digest(key_before):
+    key = request.session.session_key
+    if not key or key == key_before:
+        return
+    user = request.user
+    if user.is_authenticated and user.session_key_digest == key_digest(key_before):
         get_user_model().objects.filter(pk=user.pk).update(session_key_digest=key_digest(key))
         user.session_key_digest = key_digest(key)
 

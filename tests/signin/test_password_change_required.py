@@ -52,6 +52,7 @@ def test_the_change_page_logout_and_health_stay_reachable(signed_in, clerk):
     age(clerk, 91)
     assert signed_in.get(reverse("password_change")).status_code == 200
     assert signed_in.get(reverse("health-web")).status_code in (200, 500)  # its own answer, not a redirect
+    assert signed_in.get("/static/js/session.js").status_code == 200
     response = signed_in.post(reverse("logout"))
     assert response.status_code == 302 and response["Location"] == reverse("login")
 

@@ -301,3 +301,9 @@ def test_an_optional_app_an_administrator_removed_is_no_longer_asked_for(new_cli
     sign_in(client, clerk)
     device.delete()
     assert client.get(reverse("reporting:entry")).status_code == 200
+
+
+def test_a_recovery_code_of_digits_only_is_still_one(reviewer, recovery_codes):
+    StaticToken.objects.filter(device__user=reviewer, token=recovery_codes[0]).update(token="23456723")
+    assert second_factor.second_factor_verify(user=reviewer, code="2345 6723") is not None
+    assert second_factor.second_factor_verify(user=reviewer, code="23456723") is None
