@@ -17,7 +17,8 @@ from indicators.permissions import role_of
 
 from . import policy
 
-# The three administrators of GB/T 22239 (system, security, audit); departments.roles names them.
+# The three administrators of GB/T 22239 (system, security and audit administrator), by their group names in
+# departments.roles; role_of() gives a user in any of them that role as long as its PRECEDENCE puts them first.
 ADMIN_ROLES = ("administrator", "security_administrator", "audit_administrator")
 SECOND_FACTOR_ROLES = (*ADMIN_ROLES, roles.REVIEWER)
 RECOVERY_CODES = 10

@@ -11,7 +11,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from departments.models import User
 
@@ -63,8 +63,7 @@ def verify(request):
             return redirect(next_url(request))
         signals.second_factor_failed.send(sender=verify, request=request, user=request.user)
         form.add_error("code", wrong_code())
-    context = {"form": form, "next": next_url(request), "required": second_factor.second_factor_required(request.user)}
-    return render(request, "signin/verify.html", context, status=400 if form.errors else 200)
+    return render(request, "signin/verify.html", {"form": form}, status=400 if form.errors else 200)
 
 
 @login_required
@@ -86,7 +85,6 @@ def enrol(request):
         form.add_error("code", wrong_code())
     context = {
         "form": form,
-        "next": next_url(request),
         "qr_svg": second_factor.qr_svg(device),
         "secret": second_factor.secret_text(device),
         "required": second_factor.second_factor_required(request.user),
@@ -116,11 +114,11 @@ def recovery_codes(request):
     return render(request, "signin/recovery_codes.html", {"codes": codes, "next": reverse("signin:second_factor")})
 
 
+@require_http_methods(["GET", "POST"])
 def session(request):
     """The idle warning's questions: GET, how long the session has left (not activity itself); POST, stay signed
-    in (activity). An ended session answers "active": false, and the page reloads to show why."""
-    if request.method not in ("GET", "POST"):
-        return JsonResponse({"detail": "GET or POST"}, status=405)
+    in (activity). An ended session answers "active": false, and the page reloads to show why (the pages of a
+    session end it; this one leaves that to them, with their message)."""
     if not request.user.is_authenticated or sessions.session_end_reason(request):
         return JsonResponse({"active": False, "remaining": 0}, status=403)
     if request.method == "POST":

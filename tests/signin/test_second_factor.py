@@ -47,7 +47,7 @@ def test_who_must_use_a_second_factor(request, persona, required):
     assert second_factor_required(request.getfixturevalue(persona)) is required
 
 
-def test_superusers_staff_and_the_other_administrators_must(person):
+def test_superusers_and_staff_must_and_the_three_administrators_are_named(person):
     assert second_factor_required(person(roles.LEADER, username="super", is_superuser=True, second_factor=False))
     assert second_factor_required(person(roles.CLERK, "市生态环境局", username="staff", is_staff=True))
     assert second_factor.ADMIN_ROLES == ("administrator", "security_administrator", "audit_administrator")
