@@ -203,9 +203,14 @@ def test_who_has_an_app_gives_its_code_before_setting_up_another(new_client, rev
     assert client.post(ENROL, {"code": "123456"})["Location"].startswith(VERIFY)
 
 
-def test_the_set_up_needs_a_login(client, db):
-    assert client.get(ENROL)["Location"].startswith(reverse("login"))
-    assert client.get(VERIFY)["Location"].startswith(reverse("login"))
+def test_the_pages_need_a_login(client, db):
+    for response in (
+        client.get(ENROL),
+        client.get(VERIFY),
+        client.get(reverse("signin:second_factor")),
+        client.post(reverse("signin:recovery_codes")),
+    ):
+        assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
 
 
 # --- Codes -----------------------------------------------------------------------------------------------
