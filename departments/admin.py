@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from indicators import permissions
+from signin.forms import AdminPasswordChangeForm, AdminUserCreationForm
 from yingkou_targets.admin_site import SecurityAdmin, SystemAdmin
 
 from . import roles
@@ -71,6 +72,7 @@ class UserAdmin(BaseUserAdmin):
         (_("Person"), {"fields": ["first_name", "last_name", "email"]}),
         (_("Unit"), {"fields": ["department", "region"]}),
         (_("Status"), {"fields": ["is_active", "role_label", "last_login", "date_joined"]}),
+        (_("Sign-in"), {"fields": ["must_change_password", "password_changed_at", "password_policy_exempt"]}),
     )
     ROLE = ((None, {"fields": ["username", "first_name", "department", "region", "role"]}),)
 
@@ -96,9 +98,13 @@ class UserAdmin(BaseUserAdmin):
     def has_add_permission(self, request):
         return permissions.can_manage_users(request.user)
 
+    # A password an administrator sets, for a new account or an old one, is changed by its owner at first sign-in.
+    add_form = AdminUserCreationForm
+    change_password_form = AdminPasswordChangeForm
+
     def has_delete_permission(self, request, obj=None):
         # Figures, reviews and their history name who did them: a person who leaves is deactivated
-        # (untick "active"), never deleted, so the audit trail keeps its names.
+        # (untick "active"), never deleted, so the audit trail keeps their names.
         return False
 
     def get_form(self, request, obj=None, **kwargs):
@@ -117,7 +123,7 @@ class UserAdmin(BaseUserAdmin):
         if self._security(request):
             fixed = ["username", "first_name", "department", "region"]
             return fixed + (["role"] if obj.pk == request.user.pk else [])
-        fixed = ["role_label", "last_login", "date_joined"]
+        fixed = ["role_label", "last_login", "date_joined", "password_changed_at", "password_policy_exempt"]
         return fixed + (["is_active"] if obj.pk == request.user.pk else [])  # nobody disables themselves
 
     def get_object(self, request, object_id, from_field=None):

@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -78,6 +79,21 @@ class User(AbstractUser):
     region = models.ForeignKey(
         Region, verbose_name=_("region"), null=True, blank=True, on_delete=models.PROTECT, related_name="users"
     )
+    # Sign-in (see the signin app): when the password was last set, whether its owner must replace it, the
+    # demo accounts' exemption from both, and which session signed in last.
+    password_changed_at = models.DateTimeField(_("password changed"), default=timezone.now)
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_("The user chooses a new password at the next sign-in before using anything else."),
+    )
+    password_policy_exempt = models.BooleanField(
+        _("demo account"),
+        default=False,
+        editable=False,
+        help_text=_("Demo accounts are exempt from password expiry and from the change at first sign-in."),
+    )
+    session_key_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("user")
@@ -93,3 +109,12 @@ class User(AbstractUser):
     @property
     def unit(self):
         return self.department or self.region
+
+    def save(self, *args, **kwargs):
+        # set_password() was called: a new password, not the rehash of the old one that check_password() saves.
+        if self._password is not None:
+            self.password_changed_at = timezone.now()
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None and "password" in update_fields:
+                kwargs["update_fields"] = {*update_fields, "password_changed_at"}
+        super().save(*args, **kwargs)

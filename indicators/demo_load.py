@@ -69,6 +69,9 @@ def demo_load(*, plan):
             region=Region.objects.get(name=region) if region else None,
             is_staff=role in roles.ADMINISTRATORS,
             is_superuser=False,  # separated duties: a superuser is for the first set-up only
+            # Demo logins share a published password: exempt from its expiry and from the change at first
+            # sign-in (the administrators and the reviewer still set up a second factor).
+            password_policy_exempt=True,
         )
         for username, role, department, region, first_name in DEMO_USERS
     ]

@@ -1,8 +1,10 @@
 import factory
 from django.contrib.auth.models import Group
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from departments.models import Department, Region, User
 from indicators.models import Figure, Indicator, Plan, Task
+from signin.second_factor import second_factor_required
 
 
 class DepartmentFactory(factory.django.DjangoModelFactory):
@@ -37,6 +39,14 @@ class UserFactory(factory.django.DjangoModelFactory):
     def role(self, create, extracted, **kwargs):
         if create and extracted:
             self.groups.add(Group.objects.get_or_create(name=extracted)[0])
+
+    @factory.post_generation
+    def second_factor(self, create, extracted, **kwargs):
+        """A user who must sign in with a second factor has an authenticator app (second_factor=False: none yet);
+        the test client's force_login counts as signing in with it (conftest.SignInClient)."""
+        wanted = second_factor_required(self) if extracted is None else extracted
+        if create and wanted:
+            TOTPDevice.objects.create(user=self, name="authenticator", confirmed=True)
 
 
 class PlanFactory(factory.django.DjangoModelFactory):

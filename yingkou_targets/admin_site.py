@@ -6,23 +6,26 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 
 from indicators import permissions
+from signin.admin_site import SecondFactorAdminSite
 
 
-class PlatformAdminSite(admin.AdminSite):
+class PlatformAdminSite(SecondFactorAdminSite):
+    """Staff with a verified second factor (SecondFactorAdminSite) and a system or security duty."""
+
     def has_permission(self, request):
-        user = request.user
-        return (
-            user.is_active
-            and user.is_staff
-            and (permissions.can_manage_users(user) or permissions.can_manage_security(user))
-        )
+        return super().has_permission(request) and self.has_duty(request.user)
+
+    @staticmethod
+    def has_duty(user):
+        return permissions.can_manage_users(user) or permissions.can_manage_security(user)
 
     def admin_view(self, view, cacheable=False):
         """A signed-in user without admin duties gets 403, not the admin's login form again."""
         wrapped = super().admin_view(view, cacheable)
 
         def checked(request, *args, **kwargs):
-            if request.user.is_authenticated and not self.has_permission(request):
+            # No admin duty: 403. An administrator not yet verified: the default, to the second factor.
+            if request.user.is_authenticated and not self.has_duty(request.user):
                 raise PermissionDenied
             return wrapped(request, *args, **kwargs)
 

@@ -6,6 +6,10 @@ import os
 from pathlib import Path
 
 import pytest
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from signin.second_factor import second_factor_required
 
 # live_server runs Django in a thread while Playwright's sync API keeps an event loop running in this one;
 # without this the ORM calls the tests make (fixtures, assertions) raise SynchronousOnlyOperation.
@@ -56,11 +60,26 @@ def browser_context_args(browser_context_args, live_server):
     }
 
 
+def authenticator(user):
+    """The authenticator app of a user who must sign in with a second factor (one is set up for a user who has
+    none, e.g. the demo's administrator), ready for a new code; None for everyone else."""
+    if not second_factor_required(user):
+        return None
+    device = TOTPDevice.objects.devices_for_user(user, confirmed=True).first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    # A code is accepted once: the same user logging in twice within one 30-second step needs the step free.
+    TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)
+    return device
+
+
 @pytest.fixture
 def log_in(new_context):
-    """Opens a fresh browser context (its own cookies) and logs a user in through the login page."""
+    """Opens a fresh browser context (its own cookies) and logs a user in through the login page, typing the
+    authenticator app's current code when the user must give a second factor."""
 
     def log_in_as(user):
+        device = authenticator(user)
         context = new_context()
         context.set_default_timeout(10_000)
         page = context.new_page()
@@ -69,6 +88,11 @@ def log_in(new_context):
         page.locator("#id_password").fill("secret-pass-123")
         page.locator("form button[type=submit]").click()
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        if device is not None:
+            assert "/accounts/second-factor/verify/" in page.url
+            page.locator("#id_code").fill(f"{totp(device.bin_key, digits=device.digits):06d}")
+            page.locator("main form button[type=submit]").click()
+            page.wait_for_url(lambda url: "/accounts/second-factor/" not in url)
         return page
 
     return log_in_as

@@ -6,6 +6,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from indicators.admin import MAX_CATALOGUE_BYTES, UPLOAD_SESSION_KEY
 from indicators.catalogue import CATALOGUE_PATH, NEXT_PLAN_PATH, read_catalogue
@@ -130,8 +131,9 @@ def test_a_removed_target_with_figures_needs_the_checkbox_and_its_figures_stay(a
 @pytest.mark.parametrize("persona", ["clerk", "head", "leader", "reviewer"])
 def test_only_administrators_upload(client, request, plan, persona):
     user = request.getfixturevalue(persona)
-    user.is_staff = True  # even one let into the admin by mistake
+    user.is_staff = True  # even one let into the admin by mistake, and signed in with the second factor staff need
     user.save()
+    TOTPDevice.objects.get_or_create(user=user, defaults={"name": "authenticator", "confirmed": True})
     client.force_login(user)
     text = without_indicators(PLAN_TOML, "STRAW_USE")
     assert client.get(LIST_URL).status_code == 403
