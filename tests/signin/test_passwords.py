@@ -56,12 +56,10 @@ def test_the_change_page_lists_the_rules(signed_in):
 
 
 def test_the_rules_speak_chinese(clerk):
-    """The messages are Chinese for Chinese users once locale/pending/signin.po is merged; until then they fall
-    back to English. Either way a message is the rule's, not a generic one."""
+    """The messages are Chinese for Chinese users, and each is the rule's, not a generic one."""
     with translation.override("zh-hans"), pytest.raises(ValidationError) as refused:
         validate_password("abc", clerk)
-    expected = translation.gettext("This password is too short: use at least %(min_length)d characters.")
-    assert expected % {"min_length": 8} in refused.value.messages
+    assert "密码太短：至少需要 8 个字符。" in refused.value.messages
 
 
 @pytest.mark.parametrize(
