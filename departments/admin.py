@@ -6,10 +6,14 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static import admin as otp_static_admin
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp import admin as otp_totp_admin
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from indicators import permissions
 from signin.forms import AdminPasswordChangeForm, AdminUserCreationForm
-from yingkou_targets.admin_site import SecurityAdmin, SystemAdmin
+from yingkou_targets.admin_site import SecurityAdmin, SecurityInline, SystemAdmin
 
 from . import roles
 from .models import Department, Region, User
@@ -27,6 +31,16 @@ for model, base in (
     if admin.site.is_registered(model):
         admin.site.unregister(model)
     admin.site.register(model, type(base.__name__, (base, SecurityAdmin), {}))
+
+# Second factors (django-otp): the security administrator's too; removing a device makes its owner set up anew.
+_static_tokens = type("StaticTokenInline", (otp_static_admin.StaticTokenInline, SecurityInline), {})
+for model, base, extra in (
+    (TOTPDevice, otp_totp_admin.TOTPDeviceAdmin, {}),
+    (StaticDevice, otp_static_admin.StaticDeviceAdmin, {"inlines": [_static_tokens]}),
+):
+    if admin.site.is_registered(model):
+        admin.site.unregister(model)
+    admin.site.register(model, type(base.__name__, (base, SecurityAdmin), extra))
 
 
 @admin.register(Department)

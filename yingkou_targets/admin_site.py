@@ -77,6 +77,10 @@ class SystemInline(DutyInline):
     pass
 
 
+class SecurityInline(DutyInline):
+    on_duty = staticmethod(permissions.can_manage_security)
+
+
 class SystemAdmin(DutyAdmin):
     """Users, departments, regions and plan data: the system administrator's."""
 

@@ -20,6 +20,8 @@ SYSTEM = [
 SECURITY = [
     lambda: reverse("admin:axes_accessattempt_changelist"),
     lambda: reverse("admin:axes_accesslog_changelist"),
+    lambda: reverse("admin:otp_totp_totpdevice_changelist"),
+    lambda: reverse("admin:otp_static_staticdevice_changelist"),
 ]
 BOTH = [lambda: reverse("admin:departments_user_changelist")]
 
