@@ -44,6 +44,26 @@ TYPE_MESSAGES = {
 }
 
 
+# A target's fields as a catalogue gives them (baseline_value apart: a file may leave it out to keep it).
+LOADED_FIELDS = (
+    "section",
+    "name",
+    "name_en",
+    "unit",
+    "unit_en",
+    "kind",
+    "baseline_year",
+    "target_year",
+    "target_value",
+    "binding",
+    "by_region",
+    "strict",
+    "energy_components",
+    "source_text",
+    "note",
+)
+
+
 class Problem(NamedTuple):
     """One thing wrong in a catalogue file: its line (1-based), the field path, e.g. `indicators[3].kind`
     (tables counted from 1, as they appear in the file), and an English message (a msgid) with its params."""

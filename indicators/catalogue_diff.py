@@ -12,31 +12,13 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .catalogue import LOADED_FIELDS
 from .formatting import plain
 
 PLAN_FIELDS = ("name", "name_en", "document_number", "slug", "fictional", "adopted_on", "baseline_year", "target_year")
 UNIT_FIELDS = ("name_en", "kind", "aliases")
 TASK_FIELDS = ("title", "title_en", "text", "responsibility_text", "lead_departments", "cooperating_departments")
-INDICATOR_FIELDS = (
-    "statistic",
-    "section",
-    "task",
-    "name",
-    "name_en",
-    "unit",
-    "unit_en",
-    "kind",
-    "baseline_year",
-    "baseline_value",
-    "target_year",
-    "target_value",
-    "binding",
-    "by_region",
-    "strict",
-    "energy_components",
-    "source_text",
-    "note",
-)
+INDICATOR_FIELDS = ("statistic", "task", *LOADED_FIELDS, "baseline_value")
 # Fields a file may leave out (or give as None) to keep what is loaded.
 KEPT_WHEN_MISSING = {"plan": {"slug"}, "indicators": {"baseline_value"}}
 

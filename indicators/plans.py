@@ -12,6 +12,7 @@ from django.utils.translation import gettext
 
 from departments.models import Department, Region
 
+from .catalogue import LOADED_FIELDS
 from .catalogue_diff import CatalogueDiff, catalogue_diff
 from .models import Figure, Indicator, Plan, PlanEvent, ProgressReport, Statistic, Task, TaskResponsibility
 from .recompute import figures_changed
@@ -47,26 +48,7 @@ def plan_load(*, catalogue):
         _set_responsibilities(task, item, departments)
 
     for position, item in enumerate(catalogue["indicators"]):
-        fields = {
-            key: item[key]
-            for key in (
-                "section",
-                "name",
-                "name_en",
-                "unit",
-                "unit_en",
-                "kind",
-                "baseline_year",
-                "target_year",
-                "target_value",
-                "binding",
-                "by_region",
-                "strict",
-                "energy_components",
-                "source_text",
-                "note",
-            )
-        }
+        fields = {key: item[key] for key in LOADED_FIELDS}
         if item["baseline_value"] is not None:
             fields["baseline_value"] = item["baseline_value"]
         # What the target reads: a statistic shared with the plans that read the same code.
@@ -173,25 +155,7 @@ def plan_catalogue(plan):
     }
 
 
-TARGET_FIELDS = (
-    "code",
-    "section",
-    "name",
-    "name_en",
-    "unit",
-    "unit_en",
-    "kind",
-    "baseline_year",
-    "baseline_value",
-    "target_year",
-    "target_value",
-    "binding",
-    "by_region",
-    "strict",
-    "energy_components",
-    "source_text",
-    "note",
-)
+TARGET_FIELDS = ("code", *LOADED_FIELDS, "baseline_value")
 
 
 def _unit_data(unit):
